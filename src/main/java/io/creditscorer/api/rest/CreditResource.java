@@ -1,0 +1,53 @@
+package io.creditscorer.api.rest;
+
+import io.creditscorer.app.ScorerConfig;
+import io.creditscorer.scoring.ScoringEngine;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The credit-decision API for bank apps. */
+@Path("/v1/credit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Credit decisions")
+public class CreditResource {
+
+  private final ScoringEngine engine;
+  private final long maxBodyBytes;
+
+  public CreditResource(ScoringEngine engine, ScorerConfig config) {
+    this.engine = engine;
+    this.maxBodyBytes = config.http().maxBodyBytes();
+  }
+
+  @POST
+  @Path("/score")
+  @Operation(
+      summary = "Score loan applicants",
+      description =
+          "Probability of default, score and decision per applicant, in request order. Fields are"
+              + " the German Credit attributes with their ARFF names and categories; see docs/API.md.")
+  public CompletionStage<CreditCodec.CreditResponseJson> score(
+      @Parameter(description = "Explicit model version; default: the latest served")
+          @QueryParam("version")
+          String version,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = CreditCodec.CreditRequestJson.class)))
+          byte[] body) {
+    return engine
+        .score(CreditCodec.decode(JsonBodies.parseObject(body, maxBodyBytes), version))
+        .thenApply(CreditCodec::encode);
+  }
+}

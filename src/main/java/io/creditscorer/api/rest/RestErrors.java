@@ -1,0 +1,74 @@
+package io.creditscorer.api.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
+import io.creditscorer.error.ScoringException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The REST door's one exception mapping. Every error answers {@code {"error": "..."}} (the Open
+ * Inference Protocol shape), with {@code errors} listing each offending field for invalid input.
+ */
+public class RestErrors {
+
+  private static final Logger LOG = Logger.getLogger(RestErrors.class);
+
+  /** The error body. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ErrorJson(String error, List<FieldError> errors) {}
+
+  static int status(ScoringException.Kind kind) {
+    return switch (kind) {
+      case INVALID_INPUT -> 400;
+      case NOT_FOUND -> 404;
+      case PAYLOAD_TOO_LARGE -> 413;
+      case OVERLOADED -> 429;
+      case NOT_READY -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+      case INTERNAL -> 500;
+    };
+  }
+
+  @ServerExceptionMapper
+  public Response map(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof ScoringException s) {
+      if (s.kind() == ScoringException.Kind.INTERNAL) {
+        LOG.error("Request failed", s);
+      }
+      Response.ResponseBuilder r =
+          Response.status(status(s.kind()))
+              .type(MediaType.APPLICATION_JSON)
+              .entity(
+                  new ErrorJson(
+                      s.getMessage(), s instanceof InvalidInputException i ? i.errors() : null));
+      if (s.kind() == ScoringException.Kind.OVERLOADED
+          || s.kind() == ScoringException.Kind.NOT_READY) {
+        r.header("Retry-After", "1");
+      }
+      return r.build();
+    }
+    if (e instanceof WebApplicationException w) {
+      int status = w.getResponse().getStatus();
+      return Response.status(status)
+          .type(MediaType.APPLICATION_JSON)
+          .entity(new ErrorJson(w.getMessage(), null))
+          .build();
+    }
+    LOG.error("Unexpected failure", e);
+    return Response.serverError()
+        .type(MediaType.APPLICATION_JSON)
+        .entity(new ErrorJson("internal error: " + e.getClass().getSimpleName(), null))
+        .build();
+  }
+}

@@ -1,0 +1,149 @@
+package io.creditscorer.api.rest;
+
+import io.creditscorer.app.ScorerConfig;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.scoring.ScoringEngine;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The Open Inference Protocol (KServe V2) REST door. */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Open Inference Protocol")
+public class V2Resource {
+
+  static final String SERVER_NAME = "credit-scorer";
+  static final String SERVER_VERSION = "0.1.0";
+
+  private final ScoringEngine engine;
+  private final ModelRepository repository;
+  private final long maxBodyBytes;
+
+  public V2Resource(ScoringEngine engine, ModelRepository repository, ScorerConfig config) {
+    this.engine = engine;
+    this.repository = repository;
+    this.maxBodyBytes = config.http().maxBodyBytes();
+  }
+
+  /** Server metadata. */
+  public record ServerMetadata(String name, String version, List<String> extensions) {}
+
+  /** Model metadata. */
+  public record ModelMetadata(
+      String name,
+      List<String> versions,
+      String platform,
+      List<V2Codec.TensorJson> inputs,
+      List<V2Codec.TensorJson> outputs) {}
+
+  @GET
+  @NonBlocking
+  @Operation(summary = "Server metadata")
+  public ServerMetadata server() {
+    return new ServerMetadata(SERVER_NAME, SERVER_VERSION, List.of());
+  }
+
+  @GET
+  @Path("/health/live")
+  @NonBlocking
+  @Operation(summary = "200 while the process is live")
+  public Response live() {
+    return Response.ok().build();
+  }
+
+  @GET
+  @Path("/health/ready")
+  @NonBlocking
+  @Operation(summary = "200 once every model is loaded and warmed up")
+  public Response ready() {
+    if (!repository.isReady()) {
+      throw ScoringException.notReady("models are not ready: " + repository.status());
+    }
+    return Response.ok().build();
+  }
+
+  @GET
+  @Path("/models/{model}")
+  @NonBlocking
+  @Operation(summary = "Metadata of the model's default version")
+  public ModelMetadata model(@PathParam("model") String model) {
+    return metadata(repository.resolve(model, null));
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}")
+  @NonBlocking
+  @Operation(summary = "Metadata of one version")
+  public ModelMetadata modelVersion(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    return metadata(repository.resolve(model, version));
+  }
+
+  @GET
+  @Path("/models/{model}/ready")
+  @NonBlocking
+  @Operation(summary = "200 when the model's default version is ready")
+  public Response modelReady(@PathParam("model") String model) {
+    repository.resolve(model, null);
+    return Response.ok().build();
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}/ready")
+  @NonBlocking
+  @Operation(summary = "200 when that version is ready")
+  public Response versionReady(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    repository.resolve(model, version);
+    return Response.ok().build();
+  }
+
+  @POST
+  @Path("/models/{model}/infer")
+  @Operation(summary = "Inference on the model's default version")
+  public CompletionStage<V2Codec.InferResponseJson> infer(
+      @PathParam("model") String model, @RequestBody(name = "inference request") byte[] body) {
+    return infer(model, null, body);
+  }
+
+  @POST
+  @Path("/models/{model}/versions/{version}/infer")
+  @Operation(summary = "Inference on one version")
+  public CompletionStage<V2Codec.InferResponseJson> inferVersion(
+      @PathParam("model") String model,
+      @PathParam("version") String version,
+      @RequestBody(name = "inference request") byte[] body) {
+    return infer(model, version, body);
+  }
+
+  private CompletionStage<V2Codec.InferResponseJson> infer(
+      String model, String version, byte[] body) {
+    return engine
+        .infer(V2Codec.decode(model, version, JsonBodies.parseObject(body, maxBodyBytes)))
+        .thenApply(V2Codec::encode);
+  }
+
+  private ModelMetadata metadata(ModelVersion v) {
+    List<String> versions =
+        List.copyOf(repository.model(v.name()).orElseThrow().versions().keySet());
+    return new ModelMetadata(
+        v.name(),
+        versions,
+        ModelVersion.PLATFORM,
+        v.inputs().stream().map(V2Codec.TensorJson::of).toList(),
+        v.outputs().stream().map(V2Codec.TensorJson::of).toList());
+  }
+}

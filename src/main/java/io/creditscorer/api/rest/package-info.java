@@ -1,0 +1,2 @@
+/** The REST door: Open Inference Protocol and credit-decision JSON, translated to engine calls. */
+package io.creditscorer.api.rest;

@@ -1,0 +1,72 @@
+package io.creditscorer.app;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.creditscorer.inference.InferenceRunner;
+import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.inference.WorkerPoolRunner;
+import io.creditscorer.monitoring.ScoringMetrics;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.RepositorySettings;
+import io.creditscorer.scoring.EngineSettings;
+import io.creditscorer.scoring.ScoringEngine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
+ * repository, one runner, one engine. Native resources are closed when the application stops.
+ */
+@Singleton
+public class ScorerBeans {
+
+  @Produces
+  @Singleton
+  ModelRepository repository(ScorerConfig config) {
+    ScorerConfig.Onnx onnx = config.onnx();
+    ScorerConfig.Repository repo = config.repository();
+    return new ModelRepository(
+        new RepositorySettings(repo.path(), repo.versionPolicy(), repo.latest(), repo.warmupRuns()),
+        OrtEnvironment.getEnvironment(),
+        new SessionSettings(onnx.intraOpThreads(), onnx.interOpThreads(), onnx.optimization()));
+  }
+
+  @Produces
+  @Singleton
+  InferenceRunner runner(ScorerConfig config) {
+    ScorerConfig.Inference inference = config.inference();
+    return new WorkerPoolRunner(
+        inference.workers().orElse(Runtime.getRuntime().availableProcessors()),
+        inference.queueCapacity());
+  }
+
+  @Produces
+  @Singleton
+  ScoringEngine engine(
+      ModelRepository repository,
+      InferenceRunner runner,
+      ScorerConfig config,
+      MeterRegistry registry) {
+    return new ScoringEngine(
+        repository,
+        runner,
+        new EngineSettings(config.inference().maxBatchRows(), config.credit().model()),
+        new ScoringMetrics(registry));
+  }
+
+  /** Loads and warms every model before the service reports ready. */
+  void onStart(@Observes StartupEvent event, ModelRepository repository, ScoringEngine engine) {
+    repository.loadAll();
+  }
+
+  void closeRunner(@Disposes InferenceRunner runner) {
+    runner.close();
+  }
+
+  void closeRepository(@Disposes ModelRepository repository) {
+    repository.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** From a probability of default to a score and a decision. */
+package io.creditscorer.decision;

@@ -1,0 +1,51 @@
+package io.creditscorer.error;
+
+/**
+ * Root of the one exception hierarchy the engine uses. Each door maps a {@link Kind} to its own
+ * status once (REST: HTTP status, gRPC: status code); nothing else is inspected.
+ */
+public class ScoringException extends RuntimeException {
+
+  /** What went wrong, independent of the transport. */
+  public enum Kind {
+    INVALID_INPUT,
+    NOT_FOUND,
+    NOT_READY,
+    OVERLOADED,
+    DEADLINE_EXCEEDED,
+    PAYLOAD_TOO_LARGE,
+    INTERNAL
+  }
+
+  private final Kind kind;
+
+  public ScoringException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public ScoringException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public static ScoringException notFound(String message) {
+    return new ScoringException(Kind.NOT_FOUND, message);
+  }
+
+  public static ScoringException notReady(String message) {
+    return new ScoringException(Kind.NOT_READY, message);
+  }
+
+  public static ScoringException overloaded(String message) {
+    return new ScoringException(Kind.OVERLOADED, message);
+  }
+
+  public static ScoringException payloadTooLarge(String message) {
+    return new ScoringException(Kind.PAYLOAD_TOO_LARGE, message);
+  }
+}

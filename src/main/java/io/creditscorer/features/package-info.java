@@ -1,0 +1,2 @@
+/** Request fields of credit applicants: validation and encoding into model input rows. */
+package io.creditscorer.features;

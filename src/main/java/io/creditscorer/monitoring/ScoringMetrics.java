@@ -1,0 +1,93 @@
+package io.creditscorer.monitoring;
+
+import io.creditscorer.decision.Decision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's Micrometer meters. Histograms use fixed buckets (not client-side percentiles) so a
+ * p99 can be aggregated across pods. Labels are bounded: model and version come from the
+ * repository, never from an unchecked request field.
+ *
+ * <ul>
+ *   <li>{@code scorer_requests_seconds} (histogram): api, model, version, outcome
+ *   <li>{@code scorer_rows} (histogram): rows per call, by api, model, version
+ *   <li>{@code scorer_decisions_total}: model, version, decision
+ * </ul>
+ */
+public final class ScoringMetrics {
+
+  /** Label value for a request whose model could not be resolved. */
+  public static final String UNRESOLVED = "none";
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+    Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)
+  };
+  private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+
+  private record Key(String api, String model, String version, String outcome) {}
+
+  private final MeterRegistry registry;
+  private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, DistributionSummary> rows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Counter> decisions = new ConcurrentHashMap<>();
+
+  public ScoringMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** One finished call; {@code outcome} is {@code ok} or an error kind. */
+  public void request(String api, String model, String version, String outcome, long nanos) {
+    timers
+        .computeIfAbsent(
+            new Key(api, model, version, outcome),
+            k ->
+                Timer.builder("scorer.requests")
+                    .description("Requests by door, model version and outcome")
+                    .tags(
+                        "api", k.api, "model", k.model, "version", k.version, "outcome", k.outcome)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void rows(String api, String model, String version, int count) {
+    rows.computeIfAbsent(
+            new Key(api, model, version, ""),
+            k ->
+                DistributionSummary.builder("scorer.rows")
+                    .description("Rows per call")
+                    .tags("api", k.api, "model", k.model, "version", k.version)
+                    .serviceLevelObjectives(ROW_BUCKETS)
+                    .register(registry))
+        .record(count);
+  }
+
+  public void decision(String model, String version, Decision decision) {
+    decisions
+        .computeIfAbsent(
+            new Key("credit", model, version, decision.name()),
+            k ->
+                Counter.builder("scorer.decisions")
+                    .description("Credit decisions by outcome")
+                    .tags(
+                        "model",
+                        k.model,
+                        "version",
+                        k.version,
+                        "decision",
+                        k.outcome.toLowerCase(Locale.ROOT))
+                    .register(registry))
+        .increment();
+  }
+}

@@ -1,0 +1,15 @@
+package io.creditscorer.scoring;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applicants to score, transport-neutral. Each applicant is a map of field name to value as a JSON
+ * parser yields it ({@code String}, {@code Number}, {@code Boolean}, {@code null}, list, map); the
+ * engine validates names, types and values.
+ *
+ * @param requestId the caller's id, echoed back; generated when {@code null}
+ * @param version explicit model version, or {@code null} for the served default
+ */
+public record CreditRequest(
+    String requestId, String version, List<Map<String, Object>> applicants) {}

@@ -1,0 +1,267 @@
+package io.creditscorer.scoring;
+
+import io.creditscorer.decision.Decision;
+import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.features.CreditFeatureEncoder;
+import io.creditscorer.inference.DataType;
+import io.creditscorer.inference.InferenceRunner;
+import io.creditscorer.inference.Tensor;
+import io.creditscorer.inference.TensorMeta;
+import io.creditscorer.monitoring.ScoringMetrics;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.ModelVersion;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one path every prediction takes, whichever door it came in by: resolve the model version,
+ * validate, encode, run, decode, record. Knows nothing about HTTP or gRPC.
+ *
+ * <p>Both entry points are asynchronous and total: they never throw; every problem (bad input,
+ * unknown model, overload, inference failure) arrives as a future failed with a {@link
+ * ScoringException}. Thread-safe.
+ */
+public final class ScoringEngine {
+
+  static final String API_V2 = "v2";
+  static final String API_CREDIT = "credit";
+
+  private final ModelRepository repository;
+  private final InferenceRunner runner;
+  private final EngineSettings settings;
+  private final ScoringMetrics metrics;
+
+  public ScoringEngine(
+      ModelRepository repository,
+      InferenceRunner runner,
+      EngineSettings settings,
+      ScoringMetrics metrics) {
+    this.repository = repository;
+    this.runner = runner;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  /** Open Inference Protocol inference on any served model. */
+  public CompletableFuture<InferResult> infer(InferRequest request) {
+    long start = System.nanoTime();
+    ModelVersion version = null;
+    CompletableFuture<InferResult> result;
+    try {
+      version = repository.resolve(request.model(), request.version());
+      List<String> outputs = validate(version, request);
+      ModelVersion v = version;
+      result =
+          runner
+              .run(version.model(), request.inputs(), outputs)
+              .thenApply(out -> new InferResult(v.name(), v.version(), request.id(), out));
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return record(API_V2, version, result, start, rowsOf(request));
+  }
+
+  /** Scores credit applicants with the configured credit model. */
+  public CompletableFuture<CreditResult> score(CreditRequest request) {
+    long start = System.nanoTime();
+    ModelVersion version = null;
+    CompletableFuture<CreditResult> result;
+    try {
+      version = repository.resolve(settings.creditModel(), request.version());
+      ModelVersion.Credit credit =
+          version
+              .credit()
+              .orElseThrow(
+                  () ->
+                      ScoringException.notFound(
+                          "model " + settings.creditModel() + " has no credit descriptor"));
+      List<Map<String, Object>> applicants = request.applicants();
+      if (applicants == null || applicants.isEmpty()) {
+        throw new InvalidInputException("applicants", "must list at least one applicant");
+      }
+      if (applicants.size() > settings.maxBatchRows()) {
+        throw new InvalidInputException(
+            "applicants",
+            "has "
+                + applicants.size()
+                + " entries; at most "
+                + settings.maxBatchRows()
+                + " per call");
+      }
+      int width = credit.encoder().width();
+      float[] rows = new float[applicants.size() * width];
+      String[] ids = new String[applicants.size()];
+      List<FieldError> errors = new ArrayList<>();
+      for (int i = 0; i < applicants.size(); i++) {
+        String path = "applicants[" + i + "]";
+        Map<String, Object> applicant = applicants.get(i);
+        if (applicant == null) {
+          errors.add(new FieldError(path, "must be an object, not null"));
+          continue;
+        }
+        Object id = applicant.get(CreditFeatureEncoder.APPLICANT_ID);
+        if (id != null && !(id instanceof String)) {
+          errors.add(
+              new FieldError(path + "." + CreditFeatureEncoder.APPLICANT_ID, "must be a string"));
+        }
+        ids[i] = id instanceof String s ? s : null;
+        credit.encoder().encode(applicant, rows, i * width, path, errors);
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidInputException(errors);
+      }
+      String requestId =
+          request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
+      Tensor input =
+          new Tensor(credit.input(), DataType.FP32, new long[] {applicants.size(), width}, rows);
+      ModelVersion v = version;
+      result =
+          runner
+              .run(version.model(), List.of(input), List.of(credit.output()))
+              .thenApply(out -> decide(v, credit, requestId, ids, (float[]) out.get(0).data()));
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    int rows = request.applicants() == null ? 0 : request.applicants().size();
+    return record(API_CREDIT, version, result, start, rows);
+  }
+
+  private CreditResult decide(
+      ModelVersion version,
+      ModelVersion.Credit credit,
+      String requestId,
+      String[] ids,
+      float[] probabilities) {
+    List<CreditResult.Applicant> results = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      double pd = probabilities[i * credit.outputColumns() + credit.defaultColumn()];
+      Decision decision = credit.decisionPolicy().decide(pd);
+      metrics.decision(version.name(), version.version(), decision);
+      results.add(new CreditResult.Applicant(ids[i], pd, credit.scoreScale().points(pd), decision));
+    }
+    return new CreditResult(
+        requestId, version.name(), version.version(), credit.decisionPolicy().version(), results);
+  }
+
+  /** Checks the inputs against the version's schema; returns the outputs to compute. */
+  private List<String> validate(ModelVersion version, InferRequest request) {
+    List<FieldError> errors = new ArrayList<>();
+    List<Tensor> inputs = request.inputs() == null ? List.of() : request.inputs();
+    Set<String> given = new HashSet<>();
+    for (Tensor t : inputs) {
+      String field = "inputs." + t.name();
+      TensorMeta meta = find(version.inputs(), t.name());
+      if (!given.add(t.name())) {
+        errors.add(new FieldError(field, "is given more than once"));
+      } else if (meta == null) {
+        errors.add(
+            new FieldError(
+                field,
+                "is not an input of "
+                    + version.id()
+                    + " (inputs: "
+                    + names(version.inputs())
+                    + ")"));
+      } else if (meta.datatype() != t.datatype()) {
+        errors.add(
+            new FieldError(
+                field, "has datatype " + t.datatype() + " but the model takes " + meta.datatype()));
+      } else if (!meta.accepts(t.shape())) {
+        errors.add(
+            new FieldError(
+                field,
+                "has shape "
+                    + Arrays.toString(t.shape())
+                    + " but the model takes "
+                    + Arrays.toString(meta.shape())
+                    + " (-1: any size)"));
+      } else if (t.shape().length > 0
+          && meta.shape()[0] < 0
+          && t.shape()[0] > settings.maxBatchRows()) {
+        errors.add(
+            new FieldError(
+                field,
+                "has " + t.shape()[0] + " rows; at most " + settings.maxBatchRows() + " per call"));
+      }
+    }
+    for (TensorMeta meta : version.inputs()) {
+      if (!given.contains(meta.name())) {
+        errors.add(new FieldError("inputs." + meta.name(), "is required by " + version.id()));
+      }
+    }
+    List<String> outputs = new ArrayList<>();
+    if (request.outputs() == null || request.outputs().isEmpty()) {
+      version.outputs().forEach(o -> outputs.add(o.name()));
+    } else {
+      for (String name : request.outputs()) {
+        if (find(version.outputs(), name) == null) {
+          errors.add(
+              new FieldError(
+                  "outputs." + name,
+                  "is not an output of "
+                      + version.id()
+                      + " (outputs: "
+                      + names(version.outputs())
+                      + ")"));
+        } else if (!outputs.contains(name)) {
+          outputs.add(name);
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    return outputs;
+  }
+
+  private static TensorMeta find(List<TensorMeta> metas, String name) {
+    for (TensorMeta m : metas) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> names(List<TensorMeta> metas) {
+    return metas.stream().map(TensorMeta::name).toList();
+  }
+
+  private static int rowsOf(InferRequest request) {
+    if (request.inputs() == null || request.inputs().isEmpty()) {
+      return 0;
+    }
+    long[] shape = request.inputs().get(0).shape();
+    return shape.length == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE, shape[0]);
+  }
+
+  private <T> CompletableFuture<T> record(
+      String api, ModelVersion version, CompletableFuture<T> result, long start, int rows) {
+    String model = version == null ? ScoringMetrics.UNRESOLVED : version.name();
+    String ver = version == null ? ScoringMetrics.UNRESOLVED : version.version();
+    return result.whenComplete(
+        (ok, error) -> {
+          String outcome = error == null ? "ok" : outcome(error);
+          metrics.request(api, model, ver, outcome, System.nanoTime() - start);
+          if (error == null) {
+            metrics.rows(api, model, ver, rows);
+          }
+        });
+  }
+
+  private static String outcome(Throwable error) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return e instanceof ScoringException s ? s.kind().name().toLowerCase(Locale.ROOT) : "internal";
+  }
+}
