@@ -70,7 +70,10 @@ final class CreditCodec {
     for (CreditResult.Applicant a : r.results()) {
       results.add(
           new ResultJson(
-              a.applicantId(), (float) a.probabilityOfDefault(), a.score(), a.decision().wireName()));
+              a.applicantId(),
+              (float) a.probabilityOfDefault(),
+              a.score(),
+              a.decision().wireName()));
     }
     return new CreditResponseJson(
         r.requestId(), r.modelName(), r.modelVersion(), r.policyVersion(), results);

@@ -225,7 +225,7 @@ final class V2Codec {
       case INT32, INT64 -> {
         boolean fits = type == DataType.INT32 ? data.canConvertToInt() : data.canConvertToLong();
         if (!data.isIntegralNumber() || !fits) {
-          return "element " + i + " (" + data + ") is not a " + type + " integer";
+          return "element " + i + " (" + data + ") is not an integer that fits " + type;
         }
         if (type == DataType.INT32) {
           ((int[]) out)[i] = data.intValue();

@@ -1,0 +1,95 @@
+package io.creditscorer;
+
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * Builds the test model repository: the shipped credit models, an "echo" model (no descriptor) with
+ * one Identity per datatype, a corrupt model file, and a descriptor that contradicts its graph.
+ */
+public final class TestModels {
+
+  /** Echo inputs/outputs: x_&lt;type&gt; -> y_&lt;type&gt;, each of shape [-1, -1]. */
+  public static final String[][] ECHO = {
+    {"fp32", "FLOAT"}, {"fp64", "DOUBLE"}, {"int32", "INT32"},
+    {"int64", "INT64"}, {"bool", "BOOL"}, {"bytes", "STRING"}
+  };
+
+  private TestModels() {}
+
+  /** Writes a fresh repository under {@code root}; returns it. */
+  public static Path writeRepository(Path root) throws IOException {
+    deleteRecursively(root);
+    for (String version : new String[] {"1", "2"}) {
+      Path dir = Files.createDirectories(root.resolve("credit-risk").resolve(version));
+      for (String file : new String[] {"model.onnx", "model.json"}) {
+        Files.copy(
+            Path.of("models/credit-risk", version, file),
+            dir.resolve(file),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path echo = Files.createDirectories(root.resolve("echo/1"));
+    Files.write(echo.resolve("model.onnx"), echoModel().toByteArray());
+
+    Path corrupt = Files.createDirectories(root.resolve("broken/1"));
+    Files.writeString(corrupt.resolve("model.onnx"), "this is not an ONNX model");
+    Path contradicting = Files.createDirectories(root.resolve("broken/2"));
+    Files.write(contradicting.resolve("model.onnx"), echoModel().toByteArray());
+    Files.writeString(
+        contradicting.resolve("model.json"),
+        """
+        {"inputs": [{"name": "x_fp32", "datatype": "FP64", "shape": [-1, -1]}]}
+        """);
+    return root;
+  }
+
+  /** One Identity node per datatype. */
+  public static OnnxMl.ModelProto echoModel() {
+    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("echo");
+    for (String[] t : ECHO) {
+      int type = OnnxMl.TensorProto.DataType.valueOf(t[1]).getNumber();
+      graph.addInput(valueInfo("x_" + t[0], type));
+      graph.addOutput(valueInfo("y_" + t[0], type));
+      graph.addNode(
+          OnnxMl.NodeProto.newBuilder()
+              .setOpType("Identity")
+              .setName("echo_" + t[0])
+              .addInput("x_" + t[0])
+              .addOutput("y_" + t[0]));
+    }
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(8)
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+        .setGraph(graph)
+        .build();
+  }
+
+  private static OnnxMl.ValueInfoProto valueInfo(String name, int elemType) {
+    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("rows"));
+    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("cols"));
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+        .build();
+  }
+
+  public static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
