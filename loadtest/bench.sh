@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# HTTP benchmark against the floor, in one run on one machine:
+#   1. the service answers one V2 request; its exact response bytes become the floor's answer;
+#   2. the floor (a bare Vert.x server, src/bench/java/.../FloorServer.java) is measured with wrk;
+#   3. the service is measured on the V2 and credit endpoints.
+# Server pinned to core $SERVER_CPU, wrk to core $LOAD_CPU; concurrency 1, 32, 128 by default.
+# Each server first gets $JIT_WARMUP of load at concurrency 32 per endpoint (a JVM pinned to one core
+# compiles slowly), then each point $WARMUP of unmeasured load before $DURATION measured.
+# Loopback only. Usage: loadtest/bench.sh   (env: DURATION=10s CONCURRENCY="1 32 128" JIT_WARMUP=20s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+JIT_WARMUP=${JIT_WARMUP:-20s}
+CONCURRENCY=${CONCURRENCY:-"1 32 128"}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+SERVICE_PORT=${SERVICE_PORT:-18080}
+FLOOR_PORT=${FLOOR_PORT:-18090}
+JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
+OUT=${OUT:-target/bench}
+
+for tool in wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing; install it with: apt-get install -y wrk util-linux curl" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "[1/5] building the service and the floor server ..."
+mvn -B -q package -DskipTests
+mvn -B -q -Pbench test-compile
+mvn -B -q -Pbench dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+CP="target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
+
+wait_for() { # url
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+  echo "error: $1 did not come up; see $OUT/*.log" >&2; exit 1
+}
+
+start_service() {
+  taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
+    -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
+  SERVICE_PID=$!; pids+=("$SERVICE_PID")
+  wait_for "http://127.0.0.1:$SERVICE_PORT/v2/health/ready"
+}
+
+run_wrk() { # name url body concurrency
+  local name=$1 url=$2 body=$3 c=$4
+  BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$WARMUP" -s loadtest/wrk/post.lua "$url" >/dev/null
+  local line
+  line=$(BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$DURATION" -s loadtest/wrk/post.lua "$url" | grep '^RESULT')
+  echo "$name $c $line" | tee -a "$OUT/results.txt"
+}
+
+warm() { # url body
+  BODY=$2 taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$JIT_WARMUP" -s loadtest/wrk/post.lua "$1" >/dev/null
+}
+
+: >"$OUT/results.txt"
+echo "[2/5] capturing the service's V2 answer for the floor ..."
+start_service
+curl -s -H 'Content-Type: application/json' -d @loadtest/bodies/v2-infer.json \
+  "http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/infer" >"$OUT/v2-response.json"
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+
+echo "[3/5] measuring the floor (bare Vert.x, same response bytes) ..."
+taskset -c "$SERVER_CPU" java $JVM_OPTS -cp "$CP" io.creditscorer.bench.FloorServer "$FLOOR_PORT" "$OUT/v2-response.json" >"$OUT/floor.log" 2>&1 &
+FLOOR_PID=$!; pids+=("$FLOOR_PID")
+sleep 1; wait_for "http://127.0.0.1:$FLOOR_PORT/"
+warm "http://127.0.0.1:$FLOOR_PORT/" loadtest/bodies/v2-infer.json
+for c in $CONCURRENCY; do run_wrk floor "http://127.0.0.1:$FLOOR_PORT/" loadtest/bodies/v2-infer.json "$c"; done
+kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
+
+echo "[4/5] measuring the service ..."
+start_service
+warm "http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/infer" loadtest/bodies/v2-infer.json
+warm "http://127.0.0.1:$SERVICE_PORT/v1/credit/score" loadtest/bodies/credit-score.json
+for c in $CONCURRENCY; do
+  run_wrk v2 "http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/infer" loadtest/bodies/v2-infer.json "$c"
+  run_wrk credit "http://127.0.0.1:$SERVICE_PORT/v1/credit/score" loadtest/bodies/credit-score.json "$c"
+done
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+
+echo "[5/5] summary (server on core $SERVER_CPU, wrk on core $LOAD_CPU, $DURATION per point):"
+awk '
+  { split($4,a,"="); split($5,b,"="); split($6,p,"="); split($7,e,"=");
+    rps[$1,$2]=a[2]; p50[$1,$2]=b[2]; p99[$1,$2]=p[2]; err[$1,$2]=e[2]; cs[$2]=1 }
+  END {
+    printf "%-8s %5s %10s %10s %10s %8s %13s\n", "target", "conc", "req/s", "p50 us", "p99 us", "errors", "rps vs floor"
+    n = split("floor v2 credit", names, " ")
+    for (c in cs) for (i = 1; i <= n; i++) { t = names[i]; if ((t,c) in rps)
+      printf "%-8s %5s %10.0f %10.0f %10.0f %8d %12.0f%%\n", t, c, rps[t,c], p50[t,c], p99[t,c], err[t,c], 100 * rps[t,c] / rps["floor",c] }
+  }' "$OUT/results.txt" | sort -k2,2n -s | tee "$OUT/summary.txt"
+echo "Results: $OUT/summary.txt (raw lines: $OUT/results.txt)"
