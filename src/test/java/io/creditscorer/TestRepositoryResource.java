@@ -20,7 +20,7 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
     return Map.of(
         "scorer.repository.path", ROOT.toString(),
         "scorer.http.max-body-bytes", Long.toString(MAX_BODY_BYTES),
-        "scorer.inference.max-batch-rows", "512");
+        "scorer.inference.max-request-rows", "512");
   }
 
   @Override

@@ -3,19 +3,21 @@ package io.creditscorer.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.creditscorer.batching.BatchSettings;
+import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.inference.DataType;
-import io.creditscorer.inference.DirectRunner;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.inference.Tensor;
-import io.creditscorer.inference.WorkerPoolRunner;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.scoring.CreditRequest;
+import io.creditscorer.scoring.DirectRunner;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferRequest;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.scoring.Ticker;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,7 +60,7 @@ public class EngineBenchmark {
   private ModelRepository repository;
   private ScoringEngine direct;
   private ScoringEngine pooled;
-  private WorkerPoolRunner pool;
+  private BatchingRunner pool;
   private CreditRequest creditRequest;
   private InferRequest inferRequest;
 
@@ -88,25 +90,34 @@ public class EngineBenchmark {
       options.setInterOpNumThreads(1);
       rawSession = env.createSession(v.directory().resolve("model.onnx").toString(), options);
     }
-    EngineSettings settings = new EngineSettings(4096, "credit-risk");
+    EngineSettings settings =
+        new EngineSettings(4096, "credit-risk", java.time.Duration.ofSeconds(10));
     direct =
         new ScoringEngine(
             repository,
             new DirectRunner(),
             settings,
-            new ScoringMetrics(new SimpleMeterRegistry()));
-    pool = new WorkerPoolRunner(1, 1024);
+            new ScoringMetrics(new SimpleMeterRegistry()),
+            Ticker.system());
+    pool =
+        new BatchingRunner(
+            new BatchSettings(true, 64, 200, 1, 1024), Ticker.system(), new SimpleMeterRegistry());
     pooled =
         new ScoringEngine(
-            repository, pool, settings, new ScoringMetrics(new SimpleMeterRegistry()));
-    creditRequest = new CreditRequest("bench", version, applicants);
+            repository,
+            pool,
+            settings,
+            new ScoringMetrics(new SimpleMeterRegistry()),
+            Ticker.system());
+    creditRequest = new CreditRequest("bench", version, applicants, null);
     inferRequest =
         new InferRequest(
             "credit-risk",
             version,
             null,
             List.of(new Tensor("features", DataType.FP32, new long[] {batch, width}, encoded)),
-            List.of());
+            List.of(),
+            null);
   }
 
   @TearDown(Level.Trial)
@@ -140,7 +151,7 @@ public class EngineBenchmark {
   }
 
   @Benchmark
-  public Object engineCreditWorkerPool() {
+  public Object engineCreditBatcher() {
     return pooled.score(creditRequest).join();
   }
 }

@@ -1,14 +1,16 @@
 package io.creditscorer.app;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.creditscorer.inference.InferenceRunner;
+import io.creditscorer.batching.BatchSettings;
+import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.inference.SessionSettings;
-import io.creditscorer.inference.WorkerPoolRunner;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.scoring.EngineSettings;
+import io.creditscorer.scoring.InferenceRunner;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +20,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
- * repository, one runner, one engine. Native resources are closed when the application stops.
+ * repository, one runner (the micro-batchers), one engine. Native resources are closed when the
+ * application stops: the runner first (queued requests are answered), then the sessions.
  */
 @Singleton
 public class ScorerBeans {
@@ -36,11 +39,17 @@ public class ScorerBeans {
 
   @Produces
   @Singleton
-  InferenceRunner runner(ScorerConfig config) {
-    ScorerConfig.Inference inference = config.inference();
-    return new WorkerPoolRunner(
-        inference.workers().orElse(Runtime.getRuntime().availableProcessors()),
-        inference.queueCapacity());
+  InferenceRunner runner(ScorerConfig config, MeterRegistry registry) {
+    ScorerConfig.Batching b = config.batching();
+    return new BatchingRunner(
+        new BatchSettings(
+            b.enabled(),
+            b.maxBatchRows(),
+            b.maxDelayMicros(),
+            b.workers().orElse(Runtime.getRuntime().availableProcessors()),
+            b.queueCapacity()),
+        Ticker.system(),
+        registry);
   }
 
   @Produces
@@ -53,8 +62,12 @@ public class ScorerBeans {
     return new ScoringEngine(
         repository,
         runner,
-        new EngineSettings(config.inference().maxBatchRows(), config.credit().model()),
-        new ScoringMetrics(registry));
+        new EngineSettings(
+            config.inference().maxRequestRows(),
+            config.credit().model(),
+            config.inference().defaultTimeout()),
+        new ScoringMetrics(registry),
+        Ticker.system());
   }
 
   /** Loads and warms every model before the service reports ready. */

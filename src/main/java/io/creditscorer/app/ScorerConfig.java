@@ -5,6 +5,7 @@ import io.creditscorer.repository.RepositorySettings.VersionPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
@@ -18,6 +19,8 @@ public interface ScorerConfig {
   Onnx onnx();
 
   Inference inference();
+
+  Batching batching();
 
   Http http();
 
@@ -58,18 +61,37 @@ public interface ScorerConfig {
     OptLevel optimization();
   }
 
-  /** Inference workers and admission. */
+  /** Request limits. */
   interface Inference {
-    /** Inference worker threads; default: the number of cores. */
+    /** Most rows (applicants, or a tensor's first dimension) in one request. */
+    @WithDefault("4096")
+    int maxRequestRows();
+
+    /** Deadline of a request whose caller sets none (header X-Timeout-Ms, gRPC deadline). */
+    @WithDefault("2s")
+    Duration defaultTimeout();
+  }
+
+  /** Micro-batching defaults; a version's model.json may override each under "batching". */
+  interface Batching {
+    /** When false every request runs alone, still behind the bounded queue. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Most rows in one inference call. */
+    @WithDefault("64")
+    int maxBatchRows();
+
+    /** How long a forming batch may wait for more rows while another batch runs. */
+    @WithDefault("200")
+    long maxDelayMicros();
+
+    /** Dispatch workers (concurrent inference calls) per version; default: the number of cores. */
     OptionalInt workers();
 
-    /** Calls that may wait for a worker; beyond it requests are refused with 429. */
+    /** Requests that may wait per version; beyond it requests are refused with 429. */
     @WithDefault("1024")
     int queueCapacity();
-
-    /** Most rows (applicants, or a tensor's first dimension) in one call. */
-    @WithDefault("4096")
-    int maxBatchRows();
   }
 
   /** HTTP door limits. */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param outputs tensor outputs as the model gives them
  * @param credit how credit applicants map onto this model, present for credit models
  * @param baseline training-data distributions, used for drift checks
+ * @param batching overrides of the global micro-batching settings for this version
  */
 public record ModelDescriptor(
     String name,
@@ -26,7 +27,16 @@ public record ModelDescriptor(
     List<TensorSpec> inputs,
     List<TensorSpec> outputs,
     Credit credit,
-    Baseline baseline) {
+    Baseline baseline,
+    Batching batching) {
+
+  /** Per-version micro-batching overrides; a {@code null} field keeps the global default. */
+  public record Batching(
+      Boolean enabled,
+      Integer maxBatchRows,
+      Long maxDelayMicros,
+      Integer workers,
+      Integer queueCapacity) {}
 
   /**
    * A tensor as declared: name, Open Inference Protocol datatype and shape (-1 for a variable

@@ -168,7 +168,14 @@ public final class ModelRepository implements AutoCloseable {
       DescriptorValidator.Validated valid = DescriptorValidator.validate(descriptor, model);
       warmUp(model, valid.inputs(), valid.outputs());
       return new ModelVersion(
-          name, version, dir, model, valid.inputs(), valid.outputs(), valid.credit());
+          name,
+          version,
+          dir,
+          model,
+          valid.inputs(),
+          valid.outputs(),
+          valid.credit(),
+          descriptor == null ? null : descriptor.batching());
     } catch (Exception e) {
       model.close();
       throw e;

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param inputs what the version takes, as served in its metadata
  * @param outputs what the version gives
  * @param credit the credit-decision contract, for credit models
+ * @param batching the descriptor's batching overrides, or {@code null}
  */
 public record ModelVersion(
     String name,
@@ -23,7 +24,8 @@ public record ModelVersion(
     OnnxModel model,
     List<TensorMeta> inputs,
     List<TensorMeta> outputs,
-    Optional<Credit> credit) {
+    Optional<Credit> credit,
+    ModelDescriptor.Batching batching) {
 
   /** Platform name reported in Open Inference Protocol metadata. */
   public static final String PLATFORM = "onnxruntime_onnx";

@@ -1,5 +1,6 @@
 package io.creditscorer.scoring;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  *
  * @param requestId the caller's id, echoed back; generated when {@code null}
  * @param version explicit model version, or {@code null} for the served default
+ * @param timeout how long the caller waits, or {@code null} for the configured default
  */
 public record CreditRequest(
-    String requestId, String version, List<Map<String, Object>> applicants) {}
+    String requestId, String version, List<Map<String, Object>> applicants, Duration timeout) {}

@@ -1,6 +1,7 @@
 package io.creditscorer.scoring;
 
 import io.creditscorer.inference.Tensor;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,6 +10,12 @@ import java.util.List;
  * @param version explicit version, or {@code null} for the served default
  * @param id the caller's request id, echoed back (may be {@code null})
  * @param outputs outputs asked for, empty for all
+ * @param timeout how long the caller waits, or {@code null} for the configured default
  */
 public record InferRequest(
-    String model, String version, String id, List<Tensor> inputs, List<String> outputs) {}
+    String model,
+    String version,
+    String id,
+    List<Tensor> inputs,
+    List<String> outputs,
+    Duration timeout) {}

@@ -6,12 +6,12 @@ import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.inference.DataType;
-import io.creditscorer.inference.InferenceRunner;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -40,16 +40,23 @@ public final class ScoringEngine {
   private final InferenceRunner runner;
   private final EngineSettings settings;
   private final ScoringMetrics metrics;
+  private final Ticker ticker;
 
   public ScoringEngine(
       ModelRepository repository,
       InferenceRunner runner,
       EngineSettings settings,
-      ScoringMetrics metrics) {
+      ScoringMetrics metrics,
+      Ticker ticker) {
     this.repository = repository;
     this.runner = runner;
     this.settings = settings;
     this.metrics = metrics;
+    this.ticker = ticker;
+  }
+
+  private long deadline(Duration timeout) {
+    return ticker.read() + (timeout != null ? timeout : settings.defaultTimeout()).toNanos();
   }
 
   /** Open Inference Protocol inference on any served model. */
@@ -63,7 +70,7 @@ public final class ScoringEngine {
       ModelVersion v = version;
       result =
           runner
-              .run(version.model(), request.inputs(), outputs)
+              .run(version, request.inputs(), outputs, deadline(request.timeout()))
               .thenApply(out -> new InferResult(v.name(), v.version(), request.id(), out));
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
@@ -89,13 +96,13 @@ public final class ScoringEngine {
       if (applicants == null || applicants.isEmpty()) {
         throw new InvalidInputException("applicants", "must list at least one applicant");
       }
-      if (applicants.size() > settings.maxBatchRows()) {
+      if (applicants.size() > settings.maxRequestRows()) {
         throw new InvalidInputException(
             "applicants",
             "has "
                 + applicants.size()
                 + " entries; at most "
-                + settings.maxBatchRows()
+                + settings.maxRequestRows()
                 + " per call");
       }
       int width = credit.encoder().width();
@@ -127,7 +134,7 @@ public final class ScoringEngine {
       ModelVersion v = version;
       result =
           runner
-              .run(version.model(), List.of(input), List.of(credit.output()))
+              .run(version, List.of(input), List.of(credit.output()), deadline(request.timeout()))
               .thenApply(out -> decide(v, credit, requestId, ids, (float[]) out.get(0).data()));
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
@@ -187,11 +194,15 @@ public final class ScoringEngine {
                     + " (-1: any size)"));
       } else if (t.shape().length > 0
           && meta.shape()[0] < 0
-          && t.shape()[0] > settings.maxBatchRows()) {
+          && t.shape()[0] > settings.maxRequestRows()) {
         errors.add(
             new FieldError(
                 field,
-                "has " + t.shape()[0] + " rows; at most " + settings.maxBatchRows() + " per call"));
+                "has "
+                    + t.shape()[0]
+                    + " rows; at most "
+                    + settings.maxRequestRows()
+                    + " per call"));
       }
     }
     for (TensorMeta meta : version.inputs()) {

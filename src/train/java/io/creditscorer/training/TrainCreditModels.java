@@ -295,7 +295,8 @@ public final class TrainCreditModels {
                 PROTECTED,
                 scale,
                 policy),
-            baseline(p, model.trainPd()));
+            baseline(p, model.trainPd()),
+            null);
     Descriptors.write(descriptor, dir.resolve(Descriptors.FILE_NAME));
 
     StringBuilder csv = new StringBuilder("row,label,probability_of_default\n");

@@ -6,6 +6,7 @@ import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class CreditCodec {
       int score,
       String decision) {}
 
-  static CreditRequest decode(JsonNode root, String version) {
+  static CreditRequest decode(JsonNode root, String version, Duration timeout) {
     List<FieldError> errors = new ArrayList<>();
     JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
     String requestId = JsonBodies.optionalString(root, "request_id", "", errors);
@@ -62,7 +63,7 @@ final class CreditCodec {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new CreditRequest(requestId, version, applicants);
+    return new CreditRequest(requestId, version, applicants, timeout);
   }
 
   static CreditResponseJson encode(CreditResult r) {

@@ -2,6 +2,7 @@ package io.creditscorer.api.rest;
 
 import io.creditscorer.app.ScorerConfig;
 import io.creditscorer.scoring.ScoringEngine;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -40,6 +41,9 @@ public class CreditResource {
       @Parameter(description = "Explicit model version; default: the latest served")
           @QueryParam("version")
           String version,
+      @Parameter(description = "Deadline in milliseconds; default scorer.inference.default-timeout")
+          @HeaderParam(Timeouts.HEADER)
+          String timeout,
       @RequestBody(
               content =
                   @Content(
@@ -47,7 +51,9 @@ public class CreditResource {
                       schema = @Schema(implementation = CreditCodec.CreditRequestJson.class)))
           byte[] body) {
     return engine
-        .score(CreditCodec.decode(JsonBodies.parseObject(body, maxBodyBytes), version))
+        .score(
+            CreditCodec.decode(
+                JsonBodies.parseObject(body, maxBodyBytes), version, Timeouts.parse(timeout)))
         .thenApply(CreditCodec::encode);
   }
 }

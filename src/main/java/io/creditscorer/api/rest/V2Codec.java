@@ -10,6 +10,7 @@ import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.scoring.InferRequest;
 import io.creditscorer.scoring.InferResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +51,7 @@ final class V2Codec {
     return new InferResponseJson(result.model(), result.version(), result.id(), outputs);
   }
 
-  static InferRequest decode(String model, String version, JsonNode root) {
+  static InferRequest decode(String model, String version, JsonNode root, Duration timeout) {
     List<FieldError> errors = new ArrayList<>();
     JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
     String id = JsonBodies.optionalString(root, "id", "", errors);
@@ -96,7 +97,7 @@ final class V2Codec {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new InferRequest(model, version, id, inputs, outputs);
+    return new InferRequest(model, version, id, inputs, outputs, timeout);
   }
 
   private static Tensor input(JsonNode node, int index, List<FieldError> errors) {

@@ -7,6 +7,7 @@ import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -115,8 +116,10 @@ public class V2Resource {
   @Path("/models/{model}/infer")
   @Operation(summary = "Inference on the model's default version")
   public CompletionStage<V2Codec.InferResponseJson> infer(
-      @PathParam("model") String model, @RequestBody(name = "inference request") byte[] body) {
-    return infer(model, null, body);
+      @PathParam("model") String model,
+      @HeaderParam(Timeouts.HEADER) String timeout,
+      @RequestBody(name = "inference request") byte[] body) {
+    return infer(model, null, timeout, body);
   }
 
   @POST
@@ -125,14 +128,20 @@ public class V2Resource {
   public CompletionStage<V2Codec.InferResponseJson> inferVersion(
       @PathParam("model") String model,
       @PathParam("version") String version,
+      @HeaderParam(Timeouts.HEADER) String timeout,
       @RequestBody(name = "inference request") byte[] body) {
-    return infer(model, version, body);
+    return infer(model, version, timeout, body);
   }
 
   private CompletionStage<V2Codec.InferResponseJson> infer(
-      String model, String version, byte[] body) {
+      String model, String version, String timeout, byte[] body) {
     return engine
-        .infer(V2Codec.decode(model, version, JsonBodies.parseObject(body, maxBodyBytes)))
+        .infer(
+            V2Codec.decode(
+                model,
+                version,
+                JsonBodies.parseObject(body, maxBodyBytes),
+                Timeouts.parse(timeout)))
         .thenApply(V2Codec::encode);
   }
 

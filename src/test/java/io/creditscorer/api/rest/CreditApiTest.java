@@ -203,6 +203,44 @@ class CreditApiTest {
   }
 
   @Test
+  void aDeadlineHeaderIsHonouredAndABadOneNamed() {
+    given()
+        .contentType(ContentType.JSON)
+        .header("X-Timeout-Ms", "5000")
+        .body(Map.of("applicants", List.of(applicant())))
+        .post("/v1/credit/score")
+        .then()
+        .statusCode(200);
+    for (String bad : new String[] {"soon", "0", "-5", "99999999999"}) {
+      given()
+          .contentType(ContentType.JSON)
+          .header("X-Timeout-Ms", bad)
+          .body(Map.of("applicants", List.of(applicant())))
+          .post("/v1/credit/score")
+          .then()
+          .statusCode(400)
+          .body("errors[0].field", equalTo("X-Timeout-Ms"));
+    }
+  }
+
+  @Test
+  void batchingMetricsArePublishedPerVersion() {
+    score(Map.of("applicants", List.of(applicant(), applicant()))).statusCode(200);
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    for (String name :
+        new String[] {
+          "scorer_batch_rows_bucket{model=\"credit-risk\",version=\"2\"",
+          "scorer_queue_wait_seconds_bucket{model=\"credit-risk\",version=\"2\"",
+          "scorer_inference_seconds_bucket{model=\"credit-risk\",version=\"2\"",
+          "scorer_queue_depth{model=\"credit-risk\",version=\"2\"}",
+          "scorer_queue_rejected_total{model=\"credit-risk\",version=\"2\"}",
+          "scorer_queue_expired_total{model=\"credit-risk\",version=\"2\"}"
+        }) {
+      assertTrue(metrics.contains(name), name);
+    }
+  }
+
+  @Test
   void tooManyApplicantsAreRefused() {
     Map<String, Object> body =
         Map.of("applicants", java.util.Collections.nCopies(513, applicant()));

@@ -1,0 +1,109 @@
+package io.creditscorer.batching;
+
+import io.creditscorer.inference.OnnxModel;
+import io.creditscorer.inference.Tensor;
+import io.creditscorer.inference.TensorMeta;
+import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.scoring.InferenceRunner;
+import io.creditscorer.scoring.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The service's {@link InferenceRunner}: one {@link MicroBatcher} per model version, created on
+ * first use with the global defaults overridden by the version's descriptor. Thread-safe.
+ */
+public final class BatchingRunner implements InferenceRunner {
+
+  private final BatchSettings defaults;
+  private final Ticker ticker;
+  private final MeterRegistry registry;
+  private final Map<OnnxModel, MicroBatcher> batchers = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public BatchingRunner(BatchSettings defaults, Ticker ticker, MeterRegistry registry) {
+    this.defaults = defaults;
+    this.ticker = ticker;
+    this.registry = registry;
+  }
+
+  @Override
+  public CompletableFuture<List<Tensor>> run(
+      ModelVersion version, List<Tensor> feeds, List<String> outputs, long deadline) {
+    MicroBatcher batcher = batchers.computeIfAbsent(version.model(), m -> create(version));
+    if (closed) {
+      batcher.close();
+    }
+    boolean batchable = concatenable(version);
+    int rows = batchable ? (int) feeds.get(0).shape()[0] : 1;
+    return batcher.submit(feeds, outputs, rows, deadline);
+  }
+
+  /** The settings a version runs with. */
+  public BatchSettings settingsFor(ModelVersion version) {
+    return defaults.with(version.batching());
+  }
+
+  private MicroBatcher create(ModelVersion version) {
+    OnnxModel model = version.model();
+    return new MicroBatcher(
+        version.id(),
+        settingsFor(version),
+        concatenable(version),
+        model::run,
+        ticker,
+        registry,
+        Tags.of("model", version.name(), "version", version.version()));
+  }
+
+  /**
+   * Requests can share a call when every input and output has a variable first dimension and fixed
+   * others: then rows concatenate and split without ambiguity.
+   */
+  static boolean concatenable(ModelVersion version) {
+    return batchDimensionOnly(version.inputs()) && leadingVariable(version.outputs());
+  }
+
+  private static boolean batchDimensionOnly(List<TensorMeta> metas) {
+    for (TensorMeta m : metas) {
+      long[] s = m.shape();
+      if (s.length == 0 || s[0] >= 0) {
+        return false;
+      }
+      for (int i = 1; i < s.length; i++) {
+        if (s[i] < 0) {
+          return false;
+        }
+      }
+    }
+    return !metas.isEmpty();
+  }
+
+  private static boolean leadingVariable(List<TensorMeta> metas) {
+    for (TensorMeta m : metas) {
+      if (m.shape().length == 0 || m.shape()[0] >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Closes the batcher of a version that is no longer served. */
+  public void release(ModelVersion version) {
+    MicroBatcher b = batchers.remove(version.model());
+    if (b != null) {
+      b.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    batchers.values().forEach(MicroBatcher::close);
+    batchers.clear();
+  }
+}

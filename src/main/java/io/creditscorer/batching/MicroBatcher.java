@@ -1,0 +1,407 @@
+package io.creditscorer.batching;
+
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.inference.Tensor;
+import io.creditscorer.scoring.InferenceFailures;
+import io.creditscorer.scoring.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The micro-batcher of one model version: a bounded queue in front of {@code workers} dispatch
+ * threads, each forming batches by the rule of {@link BatchQueue} and running them through the
+ * executor. Rows of a batch are concatenated along the first dimension and the outputs split back,
+ * so every request gets exactly its own rows' results.
+ *
+ * <p>Guarantees: {@link #submit} never blocks and never throws; every future it returns completes —
+ * with the request's outputs, or failed with OVERLOADED (queue full), DEADLINE_EXCEEDED (expired
+ * while queued; not run), the batch's failure (each member gets it, nobody else), or NOT_READY
+ * (shut down while queued). Thread-safe.
+ */
+public final class MicroBatcher implements AutoCloseable {
+
+  /** Runs one (possibly concatenated) inference call. */
+  @FunctionalInterface
+  public interface Executor {
+    List<Tensor> run(List<Tensor> feeds, List<String> outputs) throws Exception;
+  }
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofNanos(10_000),
+    Duration.ofNanos(25_000),
+    Duration.ofNanos(50_000),
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofNanos(2_500_000),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1)
+  };
+  private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+
+  private final String id;
+  private final BatchSettings settings;
+  private final boolean concatenate;
+  private final Executor executor;
+  private final Ticker ticker;
+  private final BatchQueue queue;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final List<Thread> workers = new ArrayList<>();
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final DistributionSummary batchRows;
+  private final Timer queueWait;
+  private final Timer inferenceTime;
+  private final Counter rejected;
+  private final Counter expired;
+  private int running;
+  private boolean closed;
+
+  /**
+   * @param id names the model version in thread names and messages, e.g. {@code credit-risk/2}
+   * @param concatenate whether requests may share an inference call: every input and output has a
+   *     variable first dimension and fixed others. When false each request runs alone.
+   * @param tags meter tags, e.g. model and version
+   */
+  public MicroBatcher(
+      String id,
+      BatchSettings settings,
+      boolean concatenate,
+      Executor executor,
+      Ticker ticker,
+      MeterRegistry registry,
+      Tags tags) {
+    this.id = id;
+    this.settings = settings;
+    this.concatenate = concatenate && settings.enabled();
+    this.executor = executor;
+    this.ticker = ticker;
+    this.queue =
+        new BatchQueue(
+            settings.queueCapacity(),
+            settings.maxBatchRows(),
+            TimeUnit.MICROSECONDS.toNanos(settings.maxDelayMicros()),
+            this.concatenate);
+    this.registry = registry;
+    this.batchRows =
+        register(
+            DistributionSummary.builder("scorer.batch.rows")
+                .description("Rows per inference call")
+                .tags(tags)
+                .serviceLevelObjectives(ROW_BUCKETS)
+                .register(registry));
+    this.queueWait = register(timer("scorer.queue.wait", "Time requests wait in the queue", tags));
+    this.inferenceTime = register(timer("scorer.inference", "Time of one inference call", tags));
+    this.rejected =
+        register(
+            Counter.builder("scorer.queue.rejected")
+                .description("Requests refused because the queue was full")
+                .tags(tags)
+                .register(registry));
+    this.expired =
+        register(
+            Counter.builder("scorer.queue.expired")
+                .description("Requests dropped unrun because their deadline passed in the queue")
+                .tags(tags)
+                .register(registry));
+    register(
+        Gauge.builder("scorer.queue.depth", this, MicroBatcher::queued)
+            .description("Requests waiting for a dispatch worker")
+            .tags(tags)
+            .register(registry));
+    for (int i = 0; i < settings.workers(); i++) {
+      Thread t = new Thread(this::work, "batcher-" + id + "-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
+  }
+
+  private <M extends Meter> M register(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  private Timer timer(String name, String description, Tags tags) {
+    return Timer.builder(name)
+        .description(description)
+        .tags(tags)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
+  }
+
+  /**
+   * Queues a request; the future completes as described on the class.
+   *
+   * @param rows rows the feeds hold (their first dimension)
+   * @param deadline on the ticker; the request is failed, not run, if still queued then
+   */
+  public CompletableFuture<List<Tensor>> submit(
+      List<Tensor> feeds, List<String> outputs, int rows, long deadline) {
+    long now = ticker.read();
+    CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
+    if (deadline - now <= 0) {
+      expired.increment();
+      result.completeExceptionally(deadlineExceeded());
+      return result;
+    }
+    Pending p = new Pending(feeds, outputs, rows, now, deadline, result);
+    boolean accepted;
+    boolean shutDown;
+    lock.lock();
+    try {
+      shutDown = closed;
+      accepted = !closed && queue.offer(p);
+      if (accepted) {
+        changed.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!accepted) {
+      if (shutDown) {
+        result.completeExceptionally(ScoringException.notReady(id + " is shutting down"));
+      } else {
+        rejected.increment();
+        result.completeExceptionally(
+            ScoringException.overloaded(
+                "the queue of "
+                    + id
+                    + " is full ("
+                    + settings.queueCapacity()
+                    + " requests waiting); retry shortly"));
+      }
+    }
+    return result;
+  }
+
+  /** Requests waiting for a worker. */
+  public int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void work() {
+    while (true) {
+      List<Pending> batch = null;
+      List<Pending> dropped = List.of();
+      lock.lock();
+      try {
+        while (true) {
+          if (closed) {
+            return;
+          }
+          BatchQueue.Next next = queue.next(ticker.read(), running);
+          dropped = next.expired();
+          if (next.batch() != null) {
+            batch = next.batch();
+            running++;
+            break;
+          }
+          if (!dropped.isEmpty()) {
+            break;
+          }
+          if (next.waitUntil() == BatchQueue.Next.IDLE) {
+            changed.awaitUninterruptibly();
+          } else {
+            long wait = next.waitUntil() - ticker.read();
+            if (wait > 0) {
+              changed.awaitNanos(wait);
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      for (Pending p : dropped) {
+        expired.increment();
+        p.result().completeExceptionally(deadlineExceeded());
+      }
+      if (batch != null) {
+        try {
+          execute(batch);
+        } finally {
+          lock.lock();
+          try {
+            running--;
+            changed.signalAll();
+          } finally {
+            lock.unlock();
+          }
+        }
+      }
+    }
+  }
+
+  private void execute(List<Pending> batch) {
+    long start = ticker.read();
+    int rows = 0;
+    for (Pending p : batch) {
+      queueWait.record(start - p.enqueued(), TimeUnit.NANOSECONDS);
+      rows += p.rows();
+    }
+    batchRows.record(rows);
+    List<List<Tensor>> results;
+    try {
+      if (batch.size() == 1) {
+        Pending p = batch.get(0);
+        results = List.of(executor.run(p.feeds(), p.outputs()));
+      } else {
+        results = runConcatenated(batch, rows);
+      }
+    } catch (Throwable e) {
+      ScoringException failure = InferenceFailures.translate(e);
+      for (Pending p : batch) {
+        p.result().completeExceptionally(failure);
+      }
+      return;
+    } finally {
+      inferenceTime.record(ticker.read() - start, TimeUnit.NANOSECONDS);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result().complete(results.get(i));
+    }
+  }
+
+  private List<List<Tensor>> runConcatenated(List<Pending> batch, int rows) throws Exception {
+    List<Tensor> first = batch.get(0).feeds();
+    List<Tensor> feeds = new ArrayList<>(first.size());
+    for (Tensor t : first) {
+      List<Tensor> parts = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        parts.add(find(p.feeds(), t.name()));
+      }
+      feeds.add(concat(parts, rows));
+    }
+    LinkedHashSet<String> union = new LinkedHashSet<>();
+    batch.forEach(p -> union.addAll(p.outputs()));
+    List<String> outputNames = List.copyOf(union);
+    List<Tensor> outputs = executor.run(feeds, outputNames);
+    Map<String, Tensor> byName = new HashMap<>();
+    for (Tensor t : outputs) {
+      if (t.shape().length == 0 || t.shape()[0] != rows) {
+        throw new ScoringException(
+            ScoringException.Kind.INTERNAL,
+            "output "
+                + t.name()
+                + " of "
+                + id
+                + " does not keep the batch dimension; turn batching off for it");
+      }
+      byName.put(t.name(), t);
+    }
+    List<List<Tensor>> results = new ArrayList<>(batch.size());
+    int offset = 0;
+    for (Pending p : batch) {
+      List<Tensor> mine = new ArrayList<>(p.outputs().size());
+      for (String name : p.outputs()) {
+        mine.add(slice(byName.get(name), offset, p.rows()));
+      }
+      results.add(mine);
+      offset += p.rows();
+    }
+    return results;
+  }
+
+  private static Tensor find(List<Tensor> feeds, String name) {
+    for (Tensor t : feeds) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("batch member lacks input " + name);
+  }
+
+  private static Tensor concat(List<Tensor> parts, int rows) {
+    Tensor first = parts.get(0);
+    int total = 0;
+    for (Tensor t : parts) {
+      total += Tensor.length(t.data());
+    }
+    Object data = Tensor.allocate(first.datatype(), total);
+    int at = 0;
+    for (Tensor t : parts) {
+      int n = Tensor.length(t.data());
+      System.arraycopy(t.data(), 0, data, at, n);
+      at += n;
+    }
+    long[] shape = first.shape().clone();
+    shape[0] = rows;
+    return new Tensor(first.name(), first.datatype(), shape, data);
+  }
+
+  private static Tensor slice(Tensor t, int fromRow, int rows) {
+    long[] shape = t.shape().clone();
+    int perRow = shape[0] == 0 ? 0 : Tensor.length(t.data()) / (int) shape[0];
+    shape[0] = rows;
+    Object data = Tensor.allocate(t.datatype(), rows * perRow);
+    System.arraycopy(t.data(), fromRow * perRow, data, 0, rows * perRow);
+    return new Tensor(t.name(), t.datatype(), shape, data);
+  }
+
+  private ScoringException deadlineExceeded() {
+    return new ScoringException(
+        ScoringException.Kind.DEADLINE_EXCEEDED,
+        "the request's deadline passed before " + id + " could run it");
+  }
+
+  /**
+   * Stops accepting requests, fails those still queued with NOT_READY, lets running batches finish
+   * (waiting up to 10 s), and removes this batcher's meters.
+   */
+  @Override
+  public void close() {
+    List<Pending> left;
+    lock.lock();
+    try {
+      closed = true;
+      left = queue.drain();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (Pending p : left) {
+      p.result()
+          .completeExceptionally(
+              ScoringException.notReady(id + " shut down before running the request"));
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    meters.forEach(registry::remove);
+  }
+}
