@@ -21,13 +21,9 @@ FLOOR_PORT=${FLOOR_PORT:-18090}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 OUT=${OUT:-target/bench}
 
-for tool in wrk taskset curl; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is missing; install it with: apt-get install -y wrk util-linux curl" >&2; exit 1; }
-done
+source loadtest/lib.sh
+require_tools
 mkdir -p "$OUT"
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 
 echo "[1/5] building the service and the floor server ..."
 mvn -B -q package -DskipTests
@@ -35,36 +31,12 @@ mvn -B -q -Pbench test-compile
 mvn -B -q -Pbench dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
 CP="target/test-classes:target/classes:$(cat "$OUT/classpath.txt")"
 
-wait_for() { # url
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
-  echo "error: $1 did not come up; see $OUT/*.log" >&2; exit 1
-}
-
-start_service() {
-  taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
-    -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
-  SERVICE_PID=$!; pids+=("$SERVICE_PID")
-  wait_for "http://127.0.0.1:$SERVICE_PORT/v2/health/ready"
-}
-
-run_wrk() { # name url body concurrency
-  local name=$1 url=$2 body=$3 c=$4
-  BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$WARMUP" -s loadtest/wrk/post.lua "$url" >/dev/null
-  local line
-  line=$(BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$DURATION" -s loadtest/wrk/post.lua "$url" | grep '^RESULT')
-  echo "$name $c $line" | tee -a "$OUT/results.txt"
-}
-
-warm() { # url body
-  BODY=$2 taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$JIT_WARMUP" -s loadtest/wrk/post.lua "$1" >/dev/null
-}
-
 : >"$OUT/results.txt"
 echo "[2/5] capturing the service's V2 answer for the floor ..."
 start_service
 curl -s -H 'Content-Type: application/json' -d @loadtest/bodies/v2-infer.json \
   "http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/infer" >"$OUT/v2-response.json"
-kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+stop_service
 
 echo "[3/5] measuring the floor (bare Vert.x, same response bytes) ..."
 taskset -c "$SERVER_CPU" java $JVM_OPTS -cp "$CP" io.creditscorer.bench.FloorServer "$FLOOR_PORT" "$OUT/v2-response.json" >"$OUT/floor.log" 2>&1 &
@@ -82,7 +54,7 @@ for c in $CONCURRENCY; do
   run_wrk v2 "http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/infer" loadtest/bodies/v2-infer.json "$c"
   run_wrk credit "http://127.0.0.1:$SERVICE_PORT/v1/credit/score" loadtest/bodies/credit-score.json "$c"
 done
-kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+stop_service
 
 echo "[5/5] summary (server on core $SERVER_CPU, wrk on core $LOAD_CPU, $DURATION per point):"
 awk '

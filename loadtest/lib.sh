@@ -1,0 +1,45 @@
+# Shared by the wrk benchmark scripts: pinned server start, warm-up, measured runs.
+# Expects: OUT, SERVER_CPU, LOAD_CPU, SERVICE_PORT, JVM_OPTS, WARMUP, JIT_WARMUP, DURATION.
+
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+require_tools() {
+  for tool in wrk taskset curl; do
+    command -v "$tool" >/dev/null || {
+      echo "error: $tool is missing; install it with: apt-get install -y wrk util-linux curl" >&2
+      exit 1
+    }
+  done
+}
+
+wait_for() { # url
+  for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+  echo "error: $1 did not come up; see $OUT/*.log" >&2
+  exit 1
+}
+
+start_service() { # extra JVM -D options...
+  taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" "$@" \
+    -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
+  SERVICE_PID=$!
+  pids+=("$SERVICE_PID")
+  wait_for "http://127.0.0.1:$SERVICE_PORT/v2/health/ready"
+}
+
+stop_service() {
+  kill "$SERVICE_PID" 2>/dev/null || true
+  wait "$SERVICE_PID" 2>/dev/null || true
+}
+
+warm() { # url body
+  BODY=$2 taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$JIT_WARMUP" -s loadtest/wrk/post.lua "$1" >/dev/null
+}
+
+run_wrk() { # label url body concurrency -> appends "label c RESULT rps=.. p50=.. p99=.. errors=.. requests=.."
+  local label=$1 url=$2 body=$3 c=$4 line
+  BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$WARMUP" -s loadtest/wrk/post.lua "$url" >/dev/null
+  line=$(BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$DURATION" -s loadtest/wrk/post.lua "$url" | grep '^RESULT')
+  echo "$label $c $line" | tee -a "$OUT/results.txt"
+}
