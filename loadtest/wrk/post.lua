@@ -8,7 +8,8 @@ wrk.headers["Content-Type"] = "application/json"
 function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
       + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.1f p50=%.1f p99=%.1f errors=%d requests=%d\n",
-      summary.requests / (summary.duration / 1e6), latency:percentile(50), latency:percentile(99),
-      errors, summary.requests))
+  local seconds = summary.duration / 1e6
+  io.write(string.format("RESULT rps=%.1f p50=%.1f p99=%.1f errors=%d requests=%d ok_rps=%.1f\n",
+      summary.requests / seconds, latency:percentile(50), latency:percentile(99),
+      errors, summary.requests, (summary.requests - summary.errors.status) / seconds))
 end

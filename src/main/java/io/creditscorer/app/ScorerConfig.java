@@ -99,6 +99,14 @@ public interface ScorerConfig {
     /** Largest request body accepted, in bytes; larger ones get 413. */
     @WithDefault("4194304")
     long maxBodyBytes();
+
+    /**
+     * Scoring requests (credit and V2 infer) in progress at once; beyond it: 429 before the body is
+     * read. Bounds the latency of accepted requests under overload (Little's law: in-flight =
+     * throughput x latency).
+     */
+    @WithDefault("256")
+    int maxInflight();
   }
 
   /** The credit-decision API. */

@@ -1,6 +1,7 @@
 package io.creditscorer.api.rest;
 
 import io.creditscorer.app.ScorerConfig;
+import io.creditscorer.app.ServerInfo;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
@@ -25,9 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Open Inference Protocol")
 public class V2Resource {
-
-  static final String SERVER_NAME = "credit-scorer";
-  static final String SERVER_VERSION = "0.1.0";
 
   private final ScoringEngine engine;
   private final ModelRepository repository;
@@ -54,7 +52,7 @@ public class V2Resource {
   @NonBlocking
   @Operation(summary = "Server metadata")
   public ServerMetadata server() {
-    return new ServerMetadata(SERVER_NAME, SERVER_VERSION, List.of());
+    return new ServerMetadata(ServerInfo.NAME, ServerInfo.VERSION, List.of());
   }
 
   @GET

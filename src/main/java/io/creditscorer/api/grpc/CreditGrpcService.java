@@ -1,0 +1,205 @@
+package io.creditscorer.api.grpc;
+
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.creditscorer.api.grpc.credit.ApplicantResult;
+import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
+import io.creditscorer.api.grpc.credit.FieldProblem;
+import io.creditscorer.api.grpc.credit.ScoreError;
+import io.creditscorer.api.grpc.credit.ScoreRequest;
+import io.creditscorer.api.grpc.credit.ScoreResponse;
+import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.scoring.CreditRequest;
+import io.creditscorer.scoring.CreditResult;
+import io.creditscorer.scoring.ScoringEngine;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Credit scoring for internal callers over gRPC: the same engine call as the credit REST API. */
+@GrpcService
+public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
+
+  /** Requests of one stream being scored at once; also how far the server reads ahead. */
+  static final int STREAM_WINDOW = 8;
+
+  private final ScoringEngine engine;
+
+  public CreditGrpcService(ScoringEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
+    try {
+      engine
+          .score(toEngine(request))
+          .whenComplete(
+              (result, error) -> {
+                if (error != null) {
+                  out.onError(GrpcErrors.toStatus(error));
+                } else {
+                  InferenceGrpcService.reply(out, toProto(result));
+                }
+              });
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  public StreamObserver<ScoreRequest> scoreStream(StreamObserver<ScoreResponse> out) {
+    ServerCallStreamObserver<ScoreResponse> call = (ServerCallStreamObserver<ScoreResponse>) out;
+    call.disableAutoRequest();
+    Stream stream = new Stream(call);
+    call.setOnReadyHandler(stream::drain);
+    call.setOnCancelHandler(stream::cancel);
+    call.request(STREAM_WINDOW);
+    return stream;
+  }
+
+  /**
+   * One bidirectional stream. At most {@link #STREAM_WINDOW} requests are read ahead of the answers
+   * sent: a new request is asked for only when an answer has gone out, and answers go out only
+   * while the transport is ready, so a slow reader slows the stream instead of filling memory.
+   * Answers leave in request order.
+   */
+  private final class Stream implements StreamObserver<ScoreRequest> {
+    private final ServerCallStreamObserver<ScoreResponse> call;
+    private final ArrayDeque<CompletableFuture<ScoreResponse>> pending = new ArrayDeque<>();
+    private boolean halfClosed;
+    private boolean done;
+
+    Stream(ServerCallStreamObserver<ScoreResponse> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onNext(ScoreRequest request) {
+      CompletableFuture<ScoreResponse> answer;
+      try {
+        answer = engine.score(toEngine(request)).thenApply(CreditGrpcService::toProto);
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<ScoreResponse> inOrder =
+          answer.exceptionally(e -> errorResponse(request, GrpcErrors.unwrap(e)));
+      synchronized (this) {
+        pending.addLast(inOrder);
+      }
+      inOrder.whenComplete((r, e) -> drain());
+    }
+
+    synchronized void drain() {
+      if (done) {
+        return;
+      }
+      while (!pending.isEmpty() && pending.peekFirst().isDone() && call.isReady()) {
+        call.onNext(pending.pollFirst().join());
+        call.request(1);
+      }
+      if (halfClosed && pending.isEmpty()) {
+        done = true;
+        call.onCompleted();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      cancel();
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+      halfClosed = true;
+      drain();
+    }
+
+    synchronized void cancel() {
+      done = true;
+      pending.clear();
+    }
+  }
+
+  private static ScoreResponse errorResponse(ScoreRequest request, Throwable e) {
+    ScoreError.Builder error = ScoreError.newBuilder();
+    if (e instanceof ScoringException s) {
+      error.setCode(GrpcErrors.code(s.kind()).name()).setMessage(s.getMessage());
+      if (s instanceof InvalidInputException i) {
+        i.errors()
+            .forEach(
+                f ->
+                    error.addFields(
+                        FieldProblem.newBuilder().setField(f.field()).setProblem(f.problem())));
+      }
+    } else {
+      error.setCode("INTERNAL").setMessage("internal error: " + e.getClass().getSimpleName());
+    }
+    return ScoreResponse.newBuilder().setRequestId(request.getRequestId()).setError(error).build();
+  }
+
+  static CreditRequest toEngine(ScoreRequest request) {
+    List<Map<String, Object>> applicants = new ArrayList<>(request.getApplicantsCount());
+    for (Struct s : request.getApplicantsList()) {
+      applicants.add(plain(s));
+    }
+    return new CreditRequest(
+        InferenceGrpcService.emptyToNull(request.getRequestId()),
+        InferenceGrpcService.emptyToNull(request.getModelVersion()),
+        applicants,
+        InferenceGrpcService.deadline());
+  }
+
+  static ScoreResponse toProto(CreditResult r) {
+    ScoreResponse.Builder b =
+        ScoreResponse.newBuilder()
+            .setRequestId(r.requestId())
+            .setModelName(r.modelName())
+            .setModelVersion(r.modelVersion())
+            .setPolicyVersion(r.policyVersion());
+    for (CreditResult.Applicant a : r.results()) {
+      ApplicantResult.Builder result =
+          ApplicantResult.newBuilder()
+              .setProbabilityOfDefault(a.probabilityOfDefault())
+              .setScore(a.score())
+              .setDecision(a.decision().wireName());
+      if (a.applicantId() != null) {
+        result.setApplicantId(a.applicantId());
+      }
+      b.addResults(result);
+    }
+    return b.build();
+  }
+
+  /** A Struct as the plain Java values a JSON parser yields. */
+  static Map<String, Object> plain(Struct s) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    s.getFieldsMap().forEach((k, v) -> map.put(k, plain(v)));
+    return map;
+  }
+
+  private static Object plain(Value v) {
+    return switch (v.getKindCase()) {
+      case NUMBER_VALUE -> v.getNumberValue();
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> v.getBoolValue();
+      case STRUCT_VALUE -> plain(v.getStructValue());
+      case LIST_VALUE -> list(v.getListValue());
+      case NULL_VALUE, KIND_NOT_SET -> null;
+    };
+  }
+
+  private static List<Object> list(ListValue l) {
+    List<Object> out = new ArrayList<>(l.getValuesCount());
+    l.getValuesList().forEach(v -> out.add(plain(v)));
+    return out;
+  }
+}

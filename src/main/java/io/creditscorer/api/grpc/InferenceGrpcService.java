@@ -1,0 +1,138 @@
+package io.creditscorer.api.grpc;
+
+import io.creditscorer.api.grpc.v2.GRPCInferenceServiceGrpc;
+import io.creditscorer.api.grpc.v2.ModelInferRequest;
+import io.creditscorer.api.grpc.v2.ModelInferResponse;
+import io.creditscorer.api.grpc.v2.ModelMetadataRequest;
+import io.creditscorer.api.grpc.v2.ModelMetadataResponse;
+import io.creditscorer.api.grpc.v2.ModelReadyRequest;
+import io.creditscorer.api.grpc.v2.ModelReadyResponse;
+import io.creditscorer.api.grpc.v2.ServerLiveRequest;
+import io.creditscorer.api.grpc.v2.ServerLiveResponse;
+import io.creditscorer.api.grpc.v2.ServerMetadataRequest;
+import io.creditscorer.api.grpc.v2.ServerMetadataResponse;
+import io.creditscorer.api.grpc.v2.ServerReadyRequest;
+import io.creditscorer.api.grpc.v2.ServerReadyResponse;
+import io.creditscorer.app.ServerInfo;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.inference.TensorMeta;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.scoring.ScoringEngine;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The Open Inference Protocol gRPC door: one engine call per RPC, one error mapping. */
+@GrpcService
+public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+  private final ScoringEngine engine;
+  private final ModelRepository repository;
+
+  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository) {
+    this.engine = engine;
+    this.repository = repository;
+  }
+
+  /** The caller's remaining deadline, or {@code null} for the configured default. */
+  static Duration deadline() {
+    Deadline d = Context.current().getDeadline();
+    return d == null ? null : Duration.ofNanos(Math.max(1, d.timeRemaining(TimeUnit.NANOSECONDS)));
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+    reply(out, ServerLiveResponse.newBuilder().setLive(true).build());
+  }
+
+  @Override
+  public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+    reply(out, ServerReadyResponse.newBuilder().setReady(repository.isReady()).build());
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+    try {
+      repository.resolve(request.getName(), emptyToNull(request.getVersion()));
+      reply(out, ModelReadyResponse.newBuilder().setReady(true).build());
+    } catch (ScoringException e) {
+      if (e.kind() == ScoringException.Kind.NOT_READY) {
+        reply(out, ModelReadyResponse.newBuilder().setReady(false).build());
+      } else {
+        out.onError(GrpcErrors.toStatus(e));
+      }
+    }
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+    reply(
+        out,
+        ServerMetadataResponse.newBuilder()
+            .setName(ServerInfo.NAME)
+            .setVersion(ServerInfo.VERSION)
+            .build());
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    try {
+      ModelVersion v = repository.resolve(request.getName(), emptyToNull(request.getVersion()));
+      ModelMetadataResponse.Builder m =
+          ModelMetadataResponse.newBuilder()
+              .setName(v.name())
+              .addAllVersions(repository.model(v.name()).orElseThrow().versions().keySet())
+              .setPlatform(ModelVersion.PLATFORM);
+      v.inputs().forEach(t -> m.addInputs(meta(t)));
+      v.outputs().forEach(t -> m.addOutputs(meta(t)));
+      reply(out, m.build());
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    boolean raw = GrpcTensors.wantsRaw(request);
+    try {
+      engine
+          .infer(GrpcTensors.decode(request, deadline()))
+          .whenComplete(
+              (result, error) -> {
+                if (error != null) {
+                  out.onError(GrpcErrors.toStatus(error));
+                } else {
+                  reply(out, GrpcTensors.encode(result, raw));
+                }
+              });
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private static ModelMetadataResponse.TensorMetadata meta(TensorMeta t) {
+    ModelMetadataResponse.TensorMetadata.Builder b =
+        ModelMetadataResponse.TensorMetadata.newBuilder()
+            .setName(t.name())
+            .setDatatype(t.datatype().name());
+    for (long d : t.shape()) {
+      b.addShape(d);
+    }
+    return b.build();
+  }
+
+  static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  static <T> void reply(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
+  }
+}
