@@ -1,5 +1,5 @@
 # Multi-stage build of the JVM image. Build: docker build -t credit-scorer .
-# Run:   docker run -p 8080:8080 credit-scorer
+# Run:   docker run -p 8080:8080 -p 9000:9000 credit-scorer
 # Models are baked in at /app/models; mount a volume there to serve others.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -16,7 +16,7 @@ WORKDIR /app
 COPY --from=build --chown=10001 /src/target/quarkus-app/ /app/
 COPY --from=build --chown=10001 /src/models/ /app/models/
 USER 10001
-EXPOSE 8080
+EXPOSE 8080 9000
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
