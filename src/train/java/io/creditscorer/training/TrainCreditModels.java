@@ -291,7 +291,7 @@ public final class TrainCreditModels {
                 "features",
                 "probabilities",
                 model.defaultColumn(),
-                p.features(),
+                p.features().stream().map(ReasonTexts::describe).toList(),
                 PROTECTED,
                 scale,
                 policy),
