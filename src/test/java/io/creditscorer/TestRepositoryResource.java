@@ -10,6 +10,12 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
   public static final Path ROOT = Path.of("target/test-repository");
   public static final long MAX_BODY_BYTES = 1 << 20;
 
+  /** The tests run with a configured policy: the descriptor's thresholds plus an amount rule. */
+  public static final String POLICY_VERSION = "test-policy-2";
+
+  public static final double MAX_AUTO_APPROVE = 20_000;
+  public static final Path AUDIT_LOG = Path.of("target/test-audit/decisions.log");
+
   @Override
   public Map<String, String> start() {
     try {
@@ -20,7 +26,10 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
     return Map.of(
         "scorer.repository.path", ROOT.toString(),
         "scorer.http.max-body-bytes", Long.toString(MAX_BODY_BYTES),
-        "scorer.inference.max-request-rows", "512");
+        "scorer.inference.max-request-rows", "512",
+        "scorer.credit.policy.version", POLICY_VERSION,
+        "scorer.credit.policy.max-auto-approve-amount", Double.toString(MAX_AUTO_APPROVE),
+        "quarkus.log.handler.file.audit.path", AUDIT_LOG.toString());
   }
 
   @Override

@@ -91,14 +91,22 @@ public class EngineBenchmark {
       rawSession = env.createSession(v.directory().resolve("model.onnx").toString(), options);
     }
     EngineSettings settings =
-        new EngineSettings(4096, "credit-risk", java.time.Duration.ofSeconds(10));
+        new EngineSettings(
+            4096,
+            "credit-risk",
+            java.time.Duration.ofSeconds(10),
+            0, // reason codes off: this measures the plain path
+            EngineSettings.PolicyOverride.none(),
+            java.time.Duration.ofMinutes(10),
+            1000);
     direct =
         new ScoringEngine(
             repository,
             new DirectRunner(),
             settings,
             new ScoringMetrics(new SimpleMeterRegistry()),
-            Ticker.system());
+            Ticker.system(),
+            record -> {});
     pool =
         new BatchingRunner(
             new BatchSettings(true, 64, 200, 1, 1024), Ticker.system(), new SimpleMeterRegistry());
@@ -108,8 +116,9 @@ public class EngineBenchmark {
             pool,
             settings,
             new ScoringMetrics(new SimpleMeterRegistry()),
-            Ticker.system());
-    creditRequest = new CreditRequest("bench", version, applicants, null);
+            Ticker.system(),
+            record -> {});
+    creditRequest = new CreditRequest("bench", version, applicants, null, null);
     inferRequest =
         new InferRequest(
             "credit-risk",

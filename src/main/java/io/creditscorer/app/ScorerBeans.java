@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
@@ -17,6 +18,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.OptionalDouble;
 
 /**
  * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
@@ -59,15 +62,30 @@ public class ScorerBeans {
       InferenceRunner runner,
       ScorerConfig config,
       MeterRegistry registry) {
+    ScorerConfig.Credit credit = config.credit();
+    ScorerConfig.Credit.Policy policy = credit.policy();
     return new ScoringEngine(
         repository,
         runner,
         new EngineSettings(
             config.inference().maxRequestRows(),
-            config.credit().model(),
-            config.inference().defaultTimeout()),
+            credit.model(),
+            config.inference().defaultTimeout(),
+            credit.reasonCount(),
+            new EngineSettings.PolicyOverride(
+                policy.version().orElse(null),
+                boxed(policy.approveBelow()),
+                boxed(policy.declineAtOrAbove()),
+                boxed(policy.maxAutoApproveAmount())),
+            credit.idempotency().window(),
+            credit.idempotency().maxKeys()),
         new ScoringMetrics(registry),
-        Ticker.system());
+        Ticker.system(),
+        new LogAuditSink(Clock.systemUTC()));
+  }
+
+  private static Double boxed(OptionalDouble value) {
+    return value.isPresent() ? value.getAsDouble() : null;
   }
 
   /** Loads and warms every model before the service reports ready. */

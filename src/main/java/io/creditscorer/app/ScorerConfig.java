@@ -6,6 +6,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -114,5 +116,36 @@ public interface ScorerConfig {
     /** The model that scores applicants. */
     @WithDefault("credit-risk")
     String model();
+
+    /** Reason codes per answer (the top factors that raised the risk); 0 turns them off. */
+    @WithDefault("4")
+    int reasonCount();
+
+    /** Decision-policy values that replace the model descriptor's, for every version. */
+    Policy policy();
+
+    /** Idempotency-Key handling. */
+    Idempotency idempotency();
+
+    /** Configured policy; an absent value keeps the descriptor's. */
+    interface Policy {
+      Optional<String> version();
+
+      OptionalDouble approveBelow();
+
+      OptionalDouble declineAtOrAbove();
+
+      /** Refer instead of approving when credit_amount is above this. */
+      OptionalDouble maxAutoApproveAmount();
+    }
+
+    /** Keys are kept for the window, at most max-keys of them. */
+    interface Idempotency {
+      @WithDefault("10m")
+      Duration window();
+
+      @WithDefault("100000")
+      int maxKeys();
+    }
   }
 }

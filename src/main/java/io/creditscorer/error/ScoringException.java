@@ -14,6 +14,7 @@ public class ScoringException extends RuntimeException {
     OVERLOADED,
     DEADLINE_EXCEEDED,
     PAYLOAD_TOO_LARGE,
+    CONFLICT,
     INTERNAL
   }
 

@@ -11,8 +11,8 @@ import java.util.Map;
  * column of its own, e.g. because it never occurred in the training data).
  *
  * <p>Reason codes: {@code reasonCode} names the feature in adverse-action reasons; the description
- * is {@code reasonTemplate} with {@code {value}} replaced by the applicant's value (numeric), or the
- * category's entry in {@code categoryReasons}.
+ * is {@code reasonTemplate} with {@code {value}} replaced by the applicant's value (numeric), or
+ * the category's entry in {@code categoryReasons}.
  */
 public record FeatureSpec(
     String name,
@@ -45,22 +45,55 @@ public record FeatureSpec(
       double center,
       double scale) {
     return new FeatureSpec(
-        name, Type.numeric, description, null, column, min, max, integer, center, scale, null, null,
+        name,
+        Type.numeric,
+        description,
+        null,
+        column,
+        min,
+        max,
+        integer,
+        center,
+        scale,
+        null,
+        null,
         null);
   }
 
   public static FeatureSpec categorical(
       String name, String description, Map<String, Integer> categories) {
     return new FeatureSpec(
-        name, Type.categorical, description, categories, null, null, null, null, null, null, null,
-        null, null);
+        name,
+        Type.categorical,
+        description,
+        categories,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** This spec with its reason-code texts. */
   public FeatureSpec withReasons(
       String code, String template, Map<String, String> categoryDescriptions) {
     return new FeatureSpec(
-        name, type, description, categories, column, min, max, integer, center, scale, code,
-        template, categoryDescriptions);
+        name,
+        type,
+        description,
+        categories,
+        column,
+        min,
+        max,
+        integer,
+        center,
+        scale,
+        code,
+        template,
+        categoryDescriptions);
   }
 }

@@ -1,5 +1,6 @@
 package io.creditscorer.repository;
 
+import io.creditscorer.decision.ReasonCodeExplainer;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.OnnxModel;
@@ -43,7 +44,7 @@ public final class DescriptorValidator {
     }
     Optional<ModelVersion.Credit> credit = Optional.empty();
     if (descriptor != null && descriptor.credit() != null && problems.isEmpty()) {
-      credit = credit(descriptor.credit(), inputs, outputs, problems);
+      credit = credit(descriptor.credit(), descriptor.baseline(), inputs, outputs, problems);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -125,8 +126,32 @@ public final class DescriptorValidator {
     return true;
   }
 
+  /** Each category's share of the training rows, from the descriptor's baseline histograms. */
+  static Map<String, Map<String, Double>> categoryShares(ModelDescriptor.Baseline baseline) {
+    Map<String, Map<String, Double>> shares = new java.util.HashMap<>();
+    if (baseline == null || baseline.features() == null) {
+      return shares;
+    }
+    baseline
+        .features()
+        .forEach(
+            (name, h) -> {
+              if (h.categories() == null || h.counts() == null) {
+                return;
+              }
+              double total = h.counts().stream().mapToLong(Long::longValue).sum();
+              Map<String, Double> s = new java.util.HashMap<>();
+              for (int i = 0; i < h.categories().size() && total > 0; i++) {
+                s.put(h.categories().get(i), h.counts().get(i) / total);
+              }
+              shares.put(name, s);
+            });
+    return shares;
+  }
+
   private static Optional<ModelVersion.Credit> credit(
       ModelDescriptor.Credit spec,
+      ModelDescriptor.Baseline baseline,
       List<TensorMeta> inputs,
       List<TensorMeta> outputs,
       List<String> problems) {
@@ -186,7 +211,9 @@ public final class DescriptorValidator {
               columns,
               spec.defaultColumn(),
               spec.scoreScale(),
-              spec.decisionPolicy()));
+              spec.decisionPolicy(),
+              ReasonCodeExplainer.of(
+                  spec.features(), categoryShares(baseline), (int) in.shape()[1])));
     } catch (IllegalArgumentException e) {
       problems.add("credit.features: " + e.getMessage());
       return Optional.empty();

@@ -175,10 +175,21 @@ public final class ModelRepository implements AutoCloseable {
           valid.inputs(),
           valid.outputs(),
           valid.credit(),
-          descriptor == null ? null : descriptor.batching());
+          descriptor == null ? null : descriptor.batching(),
+          sha256(onnx));
     } catch (Exception e) {
       model.close();
       throw e;
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.creditscorer.repository;
 
 import io.creditscorer.decision.DecisionPolicy;
+import io.creditscorer.decision.ReasonCodeExplainer;
 import io.creditscorer.decision.ScoreScale;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.inference.OnnxModel;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param outputs what the version gives
  * @param credit the credit-decision contract, for credit models
  * @param batching the descriptor's batching overrides, or {@code null}
+ * @param sha256 of the model file, named in audit records
  */
 public record ModelVersion(
     String name,
@@ -25,7 +27,8 @@ public record ModelVersion(
     List<TensorMeta> inputs,
     List<TensorMeta> outputs,
     Optional<Credit> credit,
-    ModelDescriptor.Batching batching) {
+    ModelDescriptor.Batching batching,
+    String sha256) {
 
   /** Platform name reported in Open Inference Protocol metadata. */
   public static final String PLATFORM = "onnxruntime_onnx";
@@ -45,7 +48,8 @@ public record ModelVersion(
       int outputColumns,
       int defaultColumn,
       ScoreScale scoreScale,
-      DecisionPolicy decisionPolicy) {}
+      DecisionPolicy decisionPolicy,
+      ReasonCodeExplainer explainer) {}
 
   public String id() {
     return name + "/" + version;

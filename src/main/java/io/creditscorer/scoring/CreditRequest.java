@@ -12,6 +12,11 @@ import java.util.Map;
  * @param requestId the caller's id, echoed back; generated when {@code null}
  * @param version explicit model version, or {@code null} for the served default
  * @param timeout how long the caller waits, or {@code null} for the configured default
+ * @param idempotencyKey the caller's key for safe retries, or {@code null}
  */
 public record CreditRequest(
-    String requestId, String version, List<Map<String, Object>> applicants, Duration timeout) {}
+    String requestId,
+    String version,
+    List<Map<String, Object>> applicants,
+    Duration timeout,
+    String idempotencyKey) {}

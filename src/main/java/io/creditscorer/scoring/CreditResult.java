@@ -1,6 +1,7 @@
 package io.creditscorer.scoring;
 
 import io.creditscorer.decision.Decision;
+import io.creditscorer.decision.Reason;
 import java.util.List;
 
 /** The decisions for a {@link CreditRequest}, in request order. */
@@ -11,7 +12,17 @@ public record CreditResult(
     String policyVersion,
     List<Applicant> results) {
 
-  /** One applicant's outcome. */
+  /**
+   * One applicant's outcome.
+   *
+   * @param policyRule the hard rule that changed the decision, or {@code null}
+   * @param reasons the principal factors that raised the risk, largest first
+   */
   public record Applicant(
-      String applicantId, double probabilityOfDefault, int score, Decision decision) {}
+      String applicantId,
+      double probabilityOfDefault,
+      int score,
+      Decision decision,
+      String policyRule,
+      List<Reason> reasons) {}
 }

@@ -1,5 +1,6 @@
 package io.creditscorer.scoring;
 
+import io.creditscorer.decision.DecisionPolicy;
 import java.time.Duration;
 
 /**
@@ -8,8 +9,48 @@ import java.time.Duration;
  * @param creditModel the model the credit-decision API scores with
  * @param defaultTimeout how long a request may take when its caller sets no deadline; a request
  *     still queued after it is answered DEADLINE_EXCEEDED, unrun
+ * @param reasonCount reason codes per credit answer; 0 turns explanation off
+ * @param policyOverride configured decision-policy values that replace the descriptor's
+ * @param idempotencyWindow how long an Idempotency-Key's answer is kept
+ * @param idempotencyMaxKeys most keys kept at once
  */
-public record EngineSettings(int maxRequestRows, String creditModel, Duration defaultTimeout) {
+public record EngineSettings(
+    int maxRequestRows,
+    String creditModel,
+    Duration defaultTimeout,
+    int reasonCount,
+    PolicyOverride policyOverride,
+    Duration idempotencyWindow,
+    int idempotencyMaxKeys) {
+
+  /** Decision-policy values from configuration; {@code null} keeps the descriptor's. */
+  public record PolicyOverride(
+      String version, Double approveBelow, Double declineAtOrAbove, Double maxAutoApproveAmount) {
+
+    public PolicyOverride {
+      boolean changes =
+          approveBelow != null || declineAtOrAbove != null || maxAutoApproveAmount != null;
+      if (changes && version == null) {
+        throw new IllegalArgumentException(
+            "scorer.credit.policy.version is required when scorer.credit.policy values are set, so"
+                + " every answer names the policy that decided it");
+      }
+    }
+
+    public static PolicyOverride none() {
+      return new PolicyOverride(null, null, null, null);
+    }
+
+    public DecisionPolicy applyTo(DecisionPolicy policy) {
+      if (version == null
+          && approveBelow == null
+          && declineAtOrAbove == null
+          && maxAutoApproveAmount == null) {
+        return policy;
+      }
+      return policy.with(version, approveBelow, declineAtOrAbove, maxAutoApproveAmount);
+    }
+  }
 
   public EngineSettings {
     if (maxRequestRows < 1) {
@@ -18,5 +59,20 @@ public record EngineSettings(int maxRequestRows, String creditModel, Duration de
     if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
       throw new IllegalArgumentException("scorer.inference.default-timeout must be positive");
     }
+    if (reasonCount < 0) {
+      throw new IllegalArgumentException("scorer.credit.reason-count must be >= 0");
+    }
+  }
+
+  /** Defaults for embedding and tests: 4 reasons, no policy override, a 10-minute window. */
+  public static EngineSettings defaults(String creditModel) {
+    return new EngineSettings(
+        4096,
+        creditModel,
+        Duration.ofSeconds(2),
+        4,
+        PolicyOverride.none(),
+        Duration.ofMinutes(10),
+        100_000);
   }
 }

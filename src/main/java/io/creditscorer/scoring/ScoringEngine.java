@@ -1,6 +1,7 @@
 package io.creditscorer.scoring;
 
-import io.creditscorer.decision.Decision;
+import io.creditscorer.decision.DecisionPolicy;
+import io.creditscorer.decision.Reason;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
@@ -14,6 +15,7 @@ import io.creditscorer.repository.ModelVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,18 +43,25 @@ public final class ScoringEngine {
   private final EngineSettings settings;
   private final ScoringMetrics metrics;
   private final Ticker ticker;
+  private final IdempotencyCache idempotency;
+  private final AuditSink audit;
 
   public ScoringEngine(
       ModelRepository repository,
       InferenceRunner runner,
       EngineSettings settings,
       ScoringMetrics metrics,
-      Ticker ticker) {
+      Ticker ticker,
+      AuditSink audit) {
     this.repository = repository;
     this.runner = runner;
     this.settings = settings;
     this.metrics = metrics;
     this.ticker = ticker;
+    this.audit = audit;
+    this.idempotency =
+        new IdempotencyCache(
+            settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
   }
 
   private long deadline(Duration timeout) {
@@ -78,8 +87,23 @@ public final class ScoringEngine {
     return record(API_V2, version, result, start, rowsOf(request));
   }
 
-  /** Scores credit applicants with the configured credit model. */
+  /**
+   * Scores credit applicants with the configured credit model. With an idempotency key, a retry of
+   * the same request within the window gets the identical answer without scoring again.
+   */
   public CompletableFuture<CreditResult> score(CreditRequest request) {
+    if (request.idempotencyKey() == null) {
+      return scoreOnce(request);
+    }
+    Map<String, Object> body = new HashMap<>();
+    body.put("request_id", request.requestId());
+    body.put("version", request.version());
+    body.put("applicants", request.applicants());
+    return idempotency.answer(
+        request.idempotencyKey(), Fingerprints.of(body), () -> scoreOnce(request));
+  }
+
+  private CompletableFuture<CreditResult> scoreOnce(CreditRequest request) {
     long start = System.nanoTime();
     ModelVersion version = null;
     CompletableFuture<CreditResult> result;
@@ -105,11 +129,12 @@ public final class ScoringEngine {
                 + settings.maxRequestRows()
                 + " per call");
       }
+      int n = applicants.size();
       int width = credit.encoder().width();
-      float[] rows = new float[applicants.size() * width];
-      String[] ids = new String[applicants.size()];
+      float[] rows = new float[n * width];
+      String[] ids = new String[n];
       List<FieldError> errors = new ArrayList<>();
-      for (int i = 0; i < applicants.size(); i++) {
+      for (int i = 0; i < n; i++) {
         String path = "applicants[" + i + "]";
         Map<String, Object> applicant = applicants.get(i);
         if (applicant == null) {
@@ -129,13 +154,28 @@ public final class ScoringEngine {
       }
       String requestId =
           request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
-      Tensor input =
-          new Tensor(credit.input(), DataType.FP32, new long[] {applicants.size(), width}, rows);
+      // With reasons, each applicant's row is followed by one perturbed row per field, all scored
+      // in the same inference call.
+      int per = settings.reasonCount() > 0 ? credit.explainer().rowsPerApplicant() : 1;
+      float[] input = per > 1 ? credit.explainer().expand(rows, n) : rows;
+      Tensor tensor =
+          new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
+      DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
       ModelVersion v = version;
       result =
           runner
-              .run(version, List.of(input), List.of(credit.output()), deadline(request.timeout()))
-              .thenApply(out -> decide(v, credit, requestId, ids, (float[]) out.get(0).data()));
+              .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
+              .thenApply(
+                  out ->
+                      decide(
+                          v,
+                          credit,
+                          policy,
+                          requestId,
+                          ids,
+                          applicants,
+                          per,
+                          (float[]) out.get(0).data()));
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
@@ -146,18 +186,49 @@ public final class ScoringEngine {
   private CreditResult decide(
       ModelVersion version,
       ModelVersion.Credit credit,
+      DecisionPolicy policy,
       String requestId,
       String[] ids,
+      List<Map<String, Object>> applicants,
+      int per,
       float[] probabilities) {
+    double[] pd = new double[probabilities.length / credit.outputColumns()];
+    for (int r = 0; r < pd.length; r++) {
+      pd[r] = probabilities[r * credit.outputColumns() + credit.defaultColumn()];
+    }
     List<CreditResult.Applicant> results = new ArrayList<>(ids.length);
     for (int i = 0; i < ids.length; i++) {
-      double pd = probabilities[i * credit.outputColumns() + credit.defaultColumn()];
-      Decision decision = credit.decisionPolicy().decide(pd);
-      metrics.decision(version.name(), version.version(), decision);
-      results.add(new CreditResult.Applicant(ids[i], pd, credit.scoreScale().points(pd), decision));
+      Map<String, Object> applicant = applicants.get(i);
+      double p = pd[i * per];
+      DecisionPolicy.Verdict verdict = policy.decide(p, applicant);
+      int points = credit.scoreScale().points(p);
+      List<Reason> reasons =
+          per > 1
+              ? credit.explainer().reasons(pd, i, applicant, settings.reasonCount())
+              : List.of();
+      metrics.decision(version.name(), version.version(), verdict.decision());
+      results.add(
+          new CreditResult.Applicant(
+              ids[i], p, points, verdict.decision(), verdict.rule(), reasons));
+      Map<String, Object> fields = new HashMap<>(applicant);
+      fields.remove(CreditFeatureEncoder.APPLICANT_ID);
+      audit.record(
+          new AuditRecord(
+              requestId,
+              ids[i],
+              version.name(),
+              version.version(),
+              version.sha256(),
+              policy.version(),
+              verdict.rule(),
+              Fingerprints.of(fields),
+              p,
+              points,
+              verdict.decision().wireName(),
+              reasons.stream().map(Reason::code).toList()));
     }
     return new CreditResult(
-        requestId, version.name(), version.version(), credit.decisionPolicy().version(), results);
+        requestId, version.name(), version.version(), policy.version(), results);
   }
 
   /** Checks the inputs against the version's schema; returns the outputs to compute. */

@@ -25,12 +25,12 @@ class ScoreScaleTest {
   @Test
   void badParametersAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new ScoreScale(600, 0, 20));
-    assertThrows(IllegalArgumentException.class, () -> new DecisionPolicy("p", 0.6, 0.5));
+    assertThrows(IllegalArgumentException.class, () -> new DecisionPolicy("p", 0.6, 0.5, null));
   }
 
   @Test
   void policyThresholds() {
-    DecisionPolicy p = new DecisionPolicy("p1", 0.2, 0.5);
+    DecisionPolicy p = new DecisionPolicy("p1", 0.2, 0.5, null);
     assertEquals(Decision.APPROVE, p.decide(0.19999));
     assertEquals(Decision.REFER, p.decide(0.2));
     assertEquals(Decision.REFER, p.decide(0.49999));

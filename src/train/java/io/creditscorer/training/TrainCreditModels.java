@@ -274,7 +274,7 @@ public final class TrainCreditModels {
     }
     double auc = Metrics.rocAuc(model.holdoutPd(), p.holdoutBad());
     double brier = Metrics.brier(model.holdoutPd(), p.holdoutBad());
-    DecisionPolicy policy = new DecisionPolicy("cost-5to1-v1", 1.0 / 6.0, 0.5);
+    DecisionPolicy policy = new DecisionPolicy("cost-5to1-v1", 1.0 / 6.0, 0.5, null);
     ScoreScale scale = new ScoreScale(600, 50, 20);
 
     Path dir = Files.createDirectories(out.resolve(version));

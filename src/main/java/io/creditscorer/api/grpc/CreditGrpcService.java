@@ -6,6 +6,7 @@ import com.google.protobuf.Value;
 import io.creditscorer.api.grpc.credit.ApplicantResult;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
 import io.creditscorer.api.grpc.credit.FieldProblem;
+import io.creditscorer.api.grpc.credit.Reason;
 import io.creditscorer.api.grpc.credit.ScoreError;
 import io.creditscorer.api.grpc.credit.ScoreRequest;
 import io.creditscorer.api.grpc.credit.ScoreResponse;
@@ -155,7 +156,8 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
         InferenceGrpcService.emptyToNull(request.getRequestId()),
         InferenceGrpcService.emptyToNull(request.getModelVersion()),
         applicants,
-        InferenceGrpcService.deadline());
+        InferenceGrpcService.deadline(),
+        IdempotencyKeyInterceptor.KEY.get());
   }
 
   static ScoreResponse toProto(CreditResult r) {
@@ -171,6 +173,17 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
               .setProbabilityOfDefault(a.probabilityOfDefault())
               .setScore(a.score())
               .setDecision(a.decision().wireName());
+      if (a.policyRule() != null) {
+        result.setPolicyRule(a.policyRule());
+      }
+      for (io.creditscorer.decision.Reason reason : a.reasons()) {
+        result.addReasons(
+            Reason.newBuilder()
+                .setCode(reason.code())
+                .setDescription(reason.description())
+                .setFeature(reason.feature())
+                .setImpact(reason.impact()));
+      }
       if (a.applicantId() != null) {
         result.setApplicantId(a.applicantId());
       }

@@ -22,6 +22,7 @@ final class GrpcErrors {
       case NOT_READY -> Status.Code.UNAVAILABLE;
       case OVERLOADED, PAYLOAD_TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
+      case CONFLICT -> Status.Code.FAILED_PRECONDITION;
       case INTERNAL -> Status.Code.INTERNAL;
     };
   }

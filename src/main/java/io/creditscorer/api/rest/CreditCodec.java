@@ -1,5 +1,6 @@
 package io.creditscorer.api.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.creditscorer.error.InvalidInputException;
@@ -32,13 +33,20 @@ final class CreditCodec {
       List<ResultJson> results) {}
 
   /** One applicant's outcome. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record ResultJson(
-      @JsonProperty("applicant_id") String applicantId,
+      @JsonProperty("applicant_id") @JsonInclude(JsonInclude.Include.ALWAYS) String applicantId,
       @JsonProperty("probability_of_default") float probabilityOfDefault,
       int score,
-      String decision) {}
+      String decision,
+      @JsonProperty("policy_rule") String policyRule,
+      List<ReasonJson> reasons) {}
 
-  static CreditRequest decode(JsonNode root, String version, Duration timeout) {
+  /** A reason code. */
+  record ReasonJson(String code, String description, String feature, double impact) {}
+
+  static CreditRequest decode(
+      JsonNode root, String version, Duration timeout, String idempotencyKey) {
     List<FieldError> errors = new ArrayList<>();
     JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
     String requestId = JsonBodies.optionalString(root, "request_id", "", errors);
@@ -63,7 +71,7 @@ final class CreditCodec {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new CreditRequest(requestId, version, applicants, timeout);
+    return new CreditRequest(requestId, version, applicants, timeout, idempotencyKey);
   }
 
   static CreditResponseJson encode(CreditResult r) {
@@ -74,7 +82,11 @@ final class CreditCodec {
               a.applicantId(),
               (float) a.probabilityOfDefault(),
               a.score(),
-              a.decision().wireName()));
+              a.decision().wireName(),
+              a.policyRule(),
+              a.reasons().stream()
+                  .map(x -> new ReasonJson(x.code(), x.description(), x.feature(), x.impact()))
+                  .toList()));
     }
     return new CreditResponseJson(
         r.requestId(), r.modelName(), r.modelVersion(), r.policyVersion(), results);

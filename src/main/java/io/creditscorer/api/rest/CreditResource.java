@@ -44,6 +44,11 @@ public class CreditResource {
       @Parameter(description = "Deadline in milliseconds; default scorer.inference.default-timeout")
           @HeaderParam(Timeouts.HEADER)
           String timeout,
+      @Parameter(
+              description =
+                  "Retries with the same key and body within the window get the identical answer")
+          @HeaderParam("Idempotency-Key")
+          String idempotencyKey,
       @RequestBody(
               content =
                   @Content(
@@ -53,7 +58,21 @@ public class CreditResource {
     return engine
         .score(
             CreditCodec.decode(
-                JsonBodies.parseObject(body, maxBodyBytes), version, Timeouts.parse(timeout)))
+                JsonBodies.parseObject(body, maxBodyBytes),
+                version,
+                Timeouts.parse(timeout),
+                idempotencyKey(idempotencyKey)))
         .thenApply(CreditCodec::encode);
+  }
+
+  private static String idempotencyKey(String key) {
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank() || key.length() > 255) {
+      throw new io.creditscorer.error.InvalidInputException(
+          "Idempotency-Key", "must be 1 to 255 characters");
+    }
+    return key;
   }
 }

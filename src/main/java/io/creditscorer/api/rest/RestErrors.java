@@ -29,6 +29,7 @@ public class RestErrors {
       case INVALID_INPUT -> 400;
       case NOT_FOUND -> 404;
       case PAYLOAD_TOO_LARGE -> 413;
+      case CONFLICT -> 422;
       case OVERLOADED -> 429;
       case NOT_READY -> 503;
       case DEADLINE_EXCEEDED -> 504;

@@ -77,7 +77,7 @@ class GrpcCreditTest {
                     .build());
     assertEquals("g-7", r.getRequestId());
     assertEquals("1", r.getModelVersion());
-    assertEquals("cost-5to1-v1", r.getPolicyVersion());
+    assertEquals(TestRepositoryResource.POLICY_VERSION, r.getPolicyVersion());
     assertEquals(
         List.of("A0000", "A0001"),
         r.getResultsList().stream().map(a -> a.getApplicantId()).toList());
@@ -104,6 +104,7 @@ class GrpcCreditTest {
             .then()
             .extract()
             .path("results.score");
+    assertTrue(r.getResults(1).getReasonsCount() > 0, "reason codes travel over gRPC too");
     for (int i = 0; i < 2; i++) {
       assertEquals(rest.get(i), r.getResults(i).getProbabilityOfDefault(), 1e-6);
       assertEquals(restScores.get(i), r.getResults(i).getScore());

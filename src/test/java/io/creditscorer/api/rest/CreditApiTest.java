@@ -85,7 +85,7 @@ class CreditApiTest {
             .body("request_id", equalTo("req-1"))
             .body("model_name", equalTo("credit-risk"))
             .body("model_version", equalTo("2"))
-            .body("policy_version", equalTo("cost-5to1-v1"))
+            .body("policy_version", equalTo(TestRepositoryResource.POLICY_VERSION))
             .body("results", hasSize(2))
             .body("results.applicant_id", contains("A", "B"));
     float pdSafe = r.extract().path("results[0].probability_of_default");

@@ -1,0 +1,8 @@
+package io.creditscorer.scoring;
+
+/** Where decisions are recorded for audit. Implementations must not block for long or throw. */
+@FunctionalInterface
+public interface AuditSink {
+
+  void record(AuditRecord record);
+}
