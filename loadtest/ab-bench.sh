@@ -11,15 +11,8 @@ A=${A:?name of configuration A}
 B=${B:?name of configuration B}
 A_OPTS=${A_OPTS:-}
 B_OPTS=${B_OPTS:-}
-DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-2s}
-JIT_WARMUP=${JIT_WARMUP:-20s}
 CONCURRENCY=${CONCURRENCY:-"1 8 32 128"}
 VERSIONS=${VERSIONS:-"1 2"}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-SERVICE_PORT=${SERVICE_PORT:-18080}
-JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 OUT=${OUT:-target/bench-ab}
 
 source loadtest/lib.sh

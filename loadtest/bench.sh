@@ -10,15 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-2s}
-JIT_WARMUP=${JIT_WARMUP:-20s}
 CONCURRENCY=${CONCURRENCY:-"1 32 128"}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-SERVICE_PORT=${SERVICE_PORT:-18080}
 FLOOR_PORT=${FLOOR_PORT:-18090}
-JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 OUT=${OUT:-target/bench}
 
 source loadtest/lib.sh

@@ -7,16 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2s}
-JIT_WARMUP=${JIT_WARMUP:-20s}
 CONCURRENCY=${CONCURRENCY:-"1 32"}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-SERVICE_PORT=${SERVICE_PORT:-18080}
 GRPC_PORT=${GRPC_PORT:-19000}
-JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 OUT=${OUT:-target/bench-grpc}
+DURATION=${DURATION:-10}  # h2load takes seconds
 
 source loadtest/lib.sh
 require_tools

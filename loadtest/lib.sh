@@ -1,5 +1,13 @@
-# Shared by the wrk benchmark scripts: pinned server start, warm-up, measured runs.
-# Expects: OUT, SERVER_CPU, LOAD_CPU, SERVICE_PORT, JVM_OPTS, WARMUP, JIT_WARMUP, DURATION.
+# Shared by the benchmark scripts: defaults, pinned server start, warm-up, measured runs.
+# Each default can be overridden from the environment. The caller sets OUT.
+
+: "${DURATION:=10s}"     # measured time per point
+: "${WARMUP:=2s}"        # unmeasured load before each point
+: "${JIT_WARMUP:=20s}"   # load at concurrency 32 after start: a JVM pinned to one core compiles slowly
+: "${SERVER_CPU:=0}"     # core the server is pinned to
+: "${LOAD_CPU:=1}"       # core the load generator is pinned to
+: "${SERVICE_PORT:=18080}"
+: "${JVM_OPTS:=-Xms512m -Xmx512m}"
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }

@@ -14,13 +14,6 @@ PHASE=${PHASE:-10}
 QUEUE=${QUEUE:-16}
 INFLIGHT=${INFLIGHT:-32}
 BODY_FILE=${BODY_FILE:-loadtest/bodies/credit-64.json}
-DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-2s}
-JIT_WARMUP=${JIT_WARMUP:-20s}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-SERVICE_PORT=${SERVICE_PORT:-18080}
-JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 OUT=${OUT:-target/bench-overload}
 
 source loadtest/lib.sh
