@@ -89,7 +89,7 @@ public class ScorerBeans {
   }
 
   /** Loads and warms every model before the service reports ready. */
-  void onStart(@Observes StartupEvent event, ModelRepository repository, ScoringEngine engine) {
+  void onStart(@Observes StartupEvent event, ModelRepository repository) {
     repository.loadAll();
   }
 

@@ -303,7 +303,7 @@ public final class ModelRepository implements AutoCloseable {
     closeAll(table.getAndSet(new Table(Map.of(), Map.of(), false)));
   }
 
-  /** Descriptor-free listing of failures for readiness reports. */
+  /** Every version found, {@code model/version} to READY or FAILED with the reason. */
   public Map<String, String> status() {
     Map<String, String> status = new LinkedHashMap<>();
     Table t = table.get();
