@@ -13,6 +13,7 @@ import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.scoring.CreditRequest;
+import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferRequest;
@@ -106,7 +107,8 @@ public class EngineBenchmark {
             settings,
             new ScoringMetrics(new SimpleMeterRegistry()),
             Ticker.system(),
-            record -> {});
+            record -> {},
+            DecisionListener.none());
     pool =
         new BatchingRunner(
             new BatchSettings(true, 64, 200, 1, 1024), Ticker.system(), new SimpleMeterRegistry());
@@ -117,7 +119,8 @@ public class EngineBenchmark {
             settings,
             new ScoringMetrics(new SimpleMeterRegistry()),
             Ticker.system(),
-            record -> {});
+            record -> {},
+            DecisionListener.none());
     creditRequest = new CreditRequest("bench", version, applicants, null, null);
     inferRequest =
         new InferRequest(

@@ -4,22 +4,28 @@ import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
+import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferenceRunner;
 import io.creditscorer.scoring.ScoringEngine;
 import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.OptionalDouble;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
@@ -28,6 +34,8 @@ import java.util.OptionalDouble;
  */
 @Singleton
 public class ScorerBeans {
+
+  private ThreadPoolExecutor driftThread;
 
   @Produces
   @Singleton
@@ -81,7 +89,36 @@ public class ScorerBeans {
             credit.idempotency().maxKeys()),
         new ScoringMetrics(registry),
         Ticker.system(),
-        new LogAuditSink(Clock.systemUTC()));
+        new LogAuditSink(Clock.systemUTC()),
+        drift(config.drift(), registry));
+  }
+
+  /** Drift windows on one bounded background thread, or nothing. */
+  private DecisionListener drift(ScorerConfig.Drift drift, MeterRegistry registry) {
+    if (!drift.enabled()) {
+      return DecisionListener.none();
+    }
+    driftThread =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(drift.queueCapacity()),
+            r -> {
+              Thread t = new Thread(r, "drift-monitor");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    return new DriftMonitor(drift.windowRows(), registry, driftThread);
+  }
+
+  @PreDestroy
+  void stopDrift() {
+    if (driftThread != null) {
+      driftThread.shutdownNow();
+    }
   }
 
   private static Double boxed(OptionalDouble value) {

@@ -24,6 +24,22 @@ public interface ScorerConfig {
 
   Batching batching();
 
+  Drift drift();
+
+  /** Drift windows and data-quality counters. */
+  interface Drift {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Rows in each feature's sliding window. */
+    @WithDefault("1000")
+    int windowRows();
+
+    /** Scored requests that may wait for the drift thread; beyond it they are not observed. */
+    @WithDefault("1024")
+    int queueCapacity();
+  }
+
   Http http();
 
   Credit credit();

@@ -74,7 +74,9 @@ public record ModelDescriptor(
   /**
    * Counts per bin. Numeric: {@code edges} are the interior cut points and {@code counts} has one
    * more entry; bin 0 is (-inf, edges[0]), bin i is [edges[i-1], edges[i]), the last is
-   * [edges[last], +inf). Categorical: one count per entry of {@code categories}.
+   * [edges[last], +inf); {@code min} and {@code max} are the training range. Categorical: one count
+   * per entry of {@code categories}.
    */
-  public record Histogram(List<Double> edges, List<String> categories, List<Long> counts) {}
+  public record Histogram(
+      List<Double> edges, List<String> categories, List<Long> counts, Double min, Double max) {}
 }

@@ -176,7 +176,8 @@ public final class ModelRepository implements AutoCloseable {
           valid.outputs(),
           valid.credit(),
           descriptor == null ? null : descriptor.batching(),
-          sha256(onnx));
+          sha256(onnx),
+          descriptor == null ? null : descriptor.baseline());
     } catch (Exception e) {
       model.close();
       throw e;

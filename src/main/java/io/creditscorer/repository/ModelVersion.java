@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param credit the credit-decision contract, for credit models
  * @param batching the descriptor's batching overrides, or {@code null}
  * @param sha256 of the model file, named in audit records
+ * @param baseline training distributions for drift checks, or {@code null}
  */
 public record ModelVersion(
     String name,
@@ -28,7 +29,8 @@ public record ModelVersion(
     List<TensorMeta> outputs,
     Optional<Credit> credit,
     ModelDescriptor.Batching batching,
-    String sha256) {
+    String sha256,
+    ModelDescriptor.Baseline baseline) {
 
   /** Platform name reported in Open Inference Protocol metadata. */
   public static final String PLATFORM = "onnxruntime_onnx";

@@ -45,6 +45,7 @@ public final class ScoringEngine {
   private final Ticker ticker;
   private final IdempotencyCache idempotency;
   private final AuditSink audit;
+  private final DecisionListener listener;
 
   public ScoringEngine(
       ModelRepository repository,
@@ -52,13 +53,15 @@ public final class ScoringEngine {
       EngineSettings settings,
       ScoringMetrics metrics,
       Ticker ticker,
-      AuditSink audit) {
+      AuditSink audit,
+      DecisionListener listener) {
     this.repository = repository;
     this.runner = runner;
     this.settings = settings;
     this.metrics = metrics;
     this.ticker = ticker;
     this.audit = audit;
+    this.listener = listener;
     this.idempotency =
         new IdempotencyCache(
             settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
@@ -197,9 +200,11 @@ public final class ScoringEngine {
       pd[r] = probabilities[r * credit.outputColumns() + credit.defaultColumn()];
     }
     List<CreditResult.Applicant> results = new ArrayList<>(ids.length);
+    double[] decided = new double[ids.length];
     for (int i = 0; i < ids.length; i++) {
       Map<String, Object> applicant = applicants.get(i);
       double p = pd[i * per];
+      decided[i] = p;
       DecisionPolicy.Verdict verdict = policy.decide(p, applicant);
       int points = credit.scoreScale().points(p);
       List<Reason> reasons =
@@ -227,6 +232,7 @@ public final class ScoringEngine {
               verdict.decision().wireName(),
               reasons.stream().map(Reason::code).toList()));
     }
+    listener.decided(version, applicants, decided);
     return new CreditResult(
         requestId, version.name(), version.version(), policy.version(), results);
   }

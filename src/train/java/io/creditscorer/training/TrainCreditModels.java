@@ -354,7 +354,7 @@ public final class TrainCreditModels {
           counts.add(
               p.trainRows().stream().filter(i -> c.equals(rows.get(i).get(f.name()))).count());
         }
-        features.put(f.name(), new Histogram(null, categories, counts));
+        features.put(f.name(), new Histogram(null, categories, counts, null, null));
       }
     }
     return new Baseline(p.trainRows().size(), features, numericHistogram(trainPd));
@@ -380,7 +380,12 @@ public final class TrainCreditModels {
       }
       counts[bin]++;
     }
-    return new Histogram(edges, null, Arrays.stream(counts).boxed().collect(Collectors.toList()));
+    return new Histogram(
+        edges,
+        null,
+        Arrays.stream(counts).boxed().collect(Collectors.toList()),
+        sorted[0],
+        sorted[sorted.length - 1]);
   }
 
   static String sha256(Path file) throws IOException {

@@ -241,6 +241,26 @@ class CreditApiTest {
   }
 
   @Test
+  void driftGaugesAndDataQualityCountersArePublished() throws Exception {
+    score(Map.of("applicants", List.of(applicant()))).statusCode(200);
+    String metrics = "";
+    for (int attempt = 0; attempt < 100 && !metrics.contains("scorer_drift_psi{"); attempt++) {
+      Thread.sleep(50); // the drift thread registers its gauges after its first observation
+      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+    assertTrue(
+        metrics.contains(
+            "scorer_drift_psi{feature=\"credit_amount\",model=\"credit-risk\",version=\"2\"}"),
+        "a PSI gauge per feature");
+    assertTrue(
+        metrics.contains(
+            "scorer_drift_psi{feature=\"probability_of_default\",model=\"credit-risk\",version=\"2\"}"));
+    assertTrue(
+        metrics.contains(
+            "scorer_data_quality_total{feature=\"age\",issue=\"out_of_training_range\""));
+  }
+
+  @Test
   void tooManyApplicantsAreRefused() {
     Map<String, Object> body =
         Map.of("applicants", java.util.Collections.nCopies(513, applicant()));

@@ -1,0 +1,234 @@
+package io.creditscorer.monitoring;
+
+import io.creditscorer.features.FeatureSpec;
+import io.creditscorer.inference.OnnxModel;
+import io.creditscorer.repository.ModelDescriptor;
+import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.scoring.DecisionListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Input and output drift per model version: for each request field and for the predicted
+ * probability of default, a sliding window of the last {@code windowRows} observations is compared
+ * with the training baseline stored in the version's descriptor by the Population Stability Index,
+ * {@code PSI = sum((a - e) * ln(a / e))} over the baseline's bins (proportions smoothed by half a
+ * count, so an empty bin stays finite). Also counts data-quality issues: numeric values outside the
+ * training range, categories that never occurred in training.
+ *
+ * <p>The request path only hands the observation to {@code executor} (a bounded single thread in
+ * the service; work it cannot take is dropped and counted, never queued without bound). Windows are
+ * updated there; PSI is computed when read (a gauge scrape). Thread-safe.
+ *
+ * <p>Meters: {@code scorer_drift_psi{model,version,feature}} (feature {@code
+ * probability_of_default} for the output), {@code
+ * scorer_data_quality_total{model,version,feature,issue}}, {@code scorer_drift_dropped_total}.
+ */
+public final class DriftMonitor implements DecisionListener {
+
+  /** PSI is reported once a window holds this many rows; before that the gauge reads NaN. */
+  static final int MIN_ROWS = 100;
+
+  public static final String OUTPUT = "probability_of_default";
+
+  private final int windowRows;
+  private final MeterRegistry registry;
+  private final Executor executor;
+  private final Map<OnnxModel, VersionWindows> versions = new ConcurrentHashMap<>();
+  private final Counter dropped;
+
+  public DriftMonitor(int windowRows, MeterRegistry registry, Executor executor) {
+    if (windowRows < MIN_ROWS) {
+      throw new IllegalArgumentException("scorer.drift.window-rows must be at least " + MIN_ROWS);
+    }
+    this.windowRows = windowRows;
+    this.registry = registry;
+    this.executor = executor;
+    this.dropped =
+        Counter.builder("scorer.drift.dropped")
+            .description("Observations not added to drift windows because the monitor was busy")
+            .register(registry);
+  }
+
+  @Override
+  public void decided(ModelVersion version, List<Map<String, Object>> applicants, double[] pd) {
+    if (version.credit().isEmpty()) {
+      return;
+    }
+    try {
+      executor.execute(() -> windows(version).add(applicants, pd));
+    } catch (RejectedExecutionException e) {
+      dropped.increment();
+    }
+  }
+
+  /** The current PSI of a feature (or {@link #OUTPUT}); NaN until the window has enough rows. */
+  public double psi(ModelVersion version, String feature) {
+    VersionWindows w = versions.get(version.model());
+    return w == null ? Double.NaN : w.psi(feature);
+  }
+
+  private VersionWindows windows(ModelVersion version) {
+    return versions.computeIfAbsent(version.model(), m -> create(version));
+  }
+
+  private VersionWindows create(ModelVersion version) {
+    ModelDescriptor.Baseline baseline = version.baseline();
+    Map<String, Window> byFeature = new HashMap<>();
+    List<Window> features = new ArrayList<>();
+    for (FeatureSpec f : version.credit().orElseThrow().encoder().features()) {
+      ModelDescriptor.Histogram h = baseline == null ? null : baseline.features().get(f.name());
+      if (h == null) {
+        continue;
+      }
+      Window w = new Window(f.name(), h, windowRows);
+      features.add(w);
+      byFeature.put(f.name(), w);
+      Gauge.builder("scorer.drift.psi", w, Window::psi)
+          .description("Population Stability Index of the sliding window against training")
+          .tags("model", version.name(), "version", version.version(), "feature", f.name())
+          .register(registry);
+      String issue =
+          f.type() == FeatureSpec.Type.numeric ? "out_of_training_range" : "unseen_in_training";
+      w.quality =
+          Counter.builder("scorer.data.quality")
+              .description("Values that are valid but unlike the training data")
+              .tags(
+                  "model",
+                  version.name(),
+                  "version",
+                  version.version(),
+                  "feature",
+                  f.name(),
+                  "issue",
+                  issue)
+              .register(registry);
+    }
+    Window output = null;
+    if (baseline != null && baseline.probabilityOfDefault() != null) {
+      output = new Window(OUTPUT, baseline.probabilityOfDefault(), windowRows);
+      byFeature.put(OUTPUT, output);
+      Gauge.builder("scorer.drift.psi", output, Window::psi)
+          .description("Population Stability Index of the sliding window against training")
+          .tags("model", version.name(), "version", version.version(), "feature", OUTPUT)
+          .register(registry);
+    }
+    return new VersionWindows(features, output, byFeature);
+  }
+
+  private record VersionWindows(List<Window> features, Window output, Map<String, Window> byName) {
+    void add(List<Map<String, Object>> applicants, double[] pd) {
+      for (int i = 0; i < applicants.size(); i++) {
+        Map<String, Object> a = applicants.get(i);
+        for (Window w : features) {
+          w.add(a.get(w.name));
+        }
+        if (output != null) {
+          output.add(pd[i]);
+        }
+      }
+    }
+
+    double psi(String feature) {
+      Window w = byName.get(feature);
+      return w == null ? Double.NaN : w.psi();
+    }
+  }
+
+  /** One feature's ring of bin indices and their counts. */
+  private static final class Window {
+    final String name;
+    final double[] edges;
+    final Map<String, Integer> categories;
+    final double[] expected;
+    final double min;
+    final double max;
+    final boolean[] unseen;
+    final int[] ring;
+    final int[] counts;
+    int next;
+    int filled;
+    Counter quality;
+
+    Window(String name, ModelDescriptor.Histogram h, int size) {
+      this.name = name;
+      int bins = h.counts().size();
+      this.edges =
+          h.edges() == null ? null : h.edges().stream().mapToDouble(Double::doubleValue).toArray();
+      this.categories = new HashMap<>();
+      if (h.categories() != null) {
+        for (int i = 0; i < h.categories().size(); i++) {
+          categories.put(h.categories().get(i), i);
+        }
+      }
+      double total = h.counts().stream().mapToLong(Long::longValue).sum();
+      this.expected = new double[bins];
+      this.unseen = new boolean[bins];
+      for (int b = 0; b < bins; b++) {
+        expected[b] = (h.counts().get(b) + 0.5) / (total + 0.5 * bins);
+        unseen[b] = h.counts().get(b) == 0;
+      }
+      this.min = h.min() == null ? Double.NEGATIVE_INFINITY : h.min();
+      this.max = h.max() == null ? Double.POSITIVE_INFINITY : h.max();
+      this.ring = new int[size];
+      this.counts = new int[bins];
+    }
+
+    void add(Object value) {
+      int bin;
+      if (edges != null) {
+        if (!(value instanceof Number n)) {
+          return;
+        }
+        double v = n.doubleValue();
+        if ((v < min || v > max) && quality != null) {
+          quality.increment();
+        }
+        bin = 0;
+        while (bin < edges.length && v >= edges[bin]) {
+          bin++;
+        }
+      } else {
+        Integer b = categories.get(value);
+        if (b == null) {
+          return;
+        }
+        bin = b;
+        if (unseen[bin] && quality != null) {
+          quality.increment();
+        }
+      }
+      synchronized (this) {
+        if (filled == ring.length) {
+          counts[ring[next]]--;
+        } else {
+          filled++;
+        }
+        ring[next] = bin;
+        counts[bin]++;
+        next = (next + 1) % ring.length;
+      }
+    }
+
+    synchronized double psi() {
+      if (filled < MIN_ROWS) {
+        return Double.NaN;
+      }
+      double psi = 0;
+      double n = filled + 0.5 * counts.length;
+      for (int b = 0; b < counts.length; b++) {
+        double a = (counts[b] + 0.5) / n;
+        psi += (a - expected[b]) * Math.log(a / expected[b]);
+      }
+      return psi;
+    }
+  }
+}
