@@ -14,6 +14,7 @@ import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferenceRunner;
 import io.creditscorer.scoring.ScoringEngine;
 import io.creditscorer.scoring.Ticker;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -126,8 +127,14 @@ public class ScorerBeans {
   }
 
   /** Loads and warms every model before the service reports ready. */
-  void onStart(@Observes StartupEvent event, ModelRepository repository) {
+  void onStart(@Observes StartupEvent event, ModelRepository repository, MeterRegistry registry) {
     repository.loadAll();
+    Gauge.builder("scorer.model.load.failures", repository, r -> r.failures().size())
+        .description("Model versions found in the repository that failed to load")
+        .register(registry);
+    Gauge.builder("scorer.models.ready", repository, r -> r.isReady() ? 1 : 0)
+        .description("1 once every model has loaded and warmed up")
+        .register(registry);
   }
 
   void closeRunner(@Disposes InferenceRunner runner) {

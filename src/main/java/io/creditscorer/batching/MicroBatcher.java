@@ -128,6 +128,11 @@ public final class MicroBatcher implements AutoCloseable {
                 .tags(tags)
                 .register(registry));
     register(
+        Gauge.builder("scorer.queue.capacity", settings, BatchSettings::queueCapacity)
+            .description("Requests the queue holds before refusing")
+            .tags(tags)
+            .register(registry));
+    register(
         Gauge.builder("scorer.queue.depth", this, MicroBatcher::queued)
             .description("Requests waiting for a dispatch worker")
             .tags(tags)

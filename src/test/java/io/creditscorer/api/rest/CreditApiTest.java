@@ -27,12 +27,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @QuarkusTest
 @QuarkusTestResource(TestRepositoryResource.class)
-class CreditApiTest {
+public class CreditApiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Row 0 of the German Credit data, without the protected attributes. */
-  static Map<String, Object> applicant() {
+  public static Map<String, Object> applicant() {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("checking_status", "<0");
     a.put("duration", 6);
