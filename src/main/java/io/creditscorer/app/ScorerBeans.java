@@ -23,10 +23,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.OptionalDouble;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
@@ -36,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class ScorerBeans {
 
-  private ThreadPoolExecutor driftThread;
+  private AutoCloseable driftThread;
 
   @Produces
   @Singleton
@@ -94,31 +92,20 @@ public class ScorerBeans {
         drift(config.drift(), registry));
   }
 
-  /** Drift windows on one bounded background thread, or nothing. */
+  /** Drift windows, processed by one background thread every 10 ms, or nothing. */
   private DecisionListener drift(ScorerConfig.Drift drift, MeterRegistry registry) {
     if (!drift.enabled()) {
       return DecisionListener.none();
     }
-    driftThread =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(drift.queueCapacity()),
-            r -> {
-              Thread t = new Thread(r, "drift-monitor");
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    return new DriftMonitor(drift.windowRows(), registry, driftThread);
+    DriftMonitor monitor = new DriftMonitor(drift.windowRows(), drift.queueCapacity(), registry);
+    driftThread = monitor.start(Duration.ofMillis(10));
+    return monitor;
   }
 
   @PreDestroy
-  void stopDrift() {
+  void stopDrift() throws Exception {
     if (driftThread != null) {
-      driftThread.shutdownNow();
+      driftThread.close();
     }
   }
 

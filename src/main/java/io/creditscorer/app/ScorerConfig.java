@@ -35,7 +35,10 @@ public interface ScorerConfig {
     @WithDefault("1000")
     int windowRows();
 
-    /** Scored requests that may wait for the drift thread; beyond it they are not observed. */
+    /**
+     * Scored requests that may wait for the drift thread (it runs every 10 ms); beyond it they are
+     * not observed.
+     */
     @WithDefault("1024")
     int queueCapacity();
   }

@@ -8,13 +8,16 @@ import io.creditscorer.scoring.DecisionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Input and output drift per model version: for each request field and for the predicted
@@ -39,19 +42,22 @@ public final class DriftMonitor implements DecisionListener {
 
   public static final String OUTPUT = "probability_of_default";
 
+  private record Observation(
+      ModelVersion version, List<Map<String, Object>> applicants, double[] pd) {}
+
   private final int windowRows;
   private final MeterRegistry registry;
-  private final Executor executor;
+  private final ArrayBlockingQueue<Observation> pending;
   private final Map<OnnxModel, VersionWindows> versions = new ConcurrentHashMap<>();
   private final Counter dropped;
 
-  public DriftMonitor(int windowRows, MeterRegistry registry, Executor executor) {
+  public DriftMonitor(int windowRows, int queueCapacity, MeterRegistry registry) {
     if (windowRows < MIN_ROWS) {
       throw new IllegalArgumentException("scorer.drift.window-rows must be at least " + MIN_ROWS);
     }
     this.windowRows = windowRows;
     this.registry = registry;
-    this.executor = executor;
+    this.pending = new ArrayBlockingQueue<>(queueCapacity);
     this.dropped =
         Counter.builder("scorer.drift.dropped")
             .description("Observations not added to drift windows because the monitor was busy")
@@ -63,9 +69,42 @@ public final class DriftMonitor implements DecisionListener {
     if (version.credit().isEmpty()) {
       return;
     }
+    if (!pending.offer(new Observation(version, applicants, pd))) {
+      dropped.increment();
+    }
+  }
+
+  /** Applies every queued observation to its windows (the background thread's work). */
+  public void processPending() {
+    List<Observation> batch = new ArrayList<>();
+    pending.drainTo(batch);
+    for (Observation o : batch) {
+      windows(o.version()).add(o.applicants(), o.pd());
+    }
+  }
+
+  /**
+   * Starts the background thread that processes queued observations every {@code period}; closing
+   * the returned handle stops it.
+   */
+  public AutoCloseable start(Duration period) {
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "drift-monitor");
+              t.setDaemon(true);
+              return t;
+            });
+    thread.scheduleWithFixedDelay(
+        this::processSafely, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    return thread::shutdownNow;
+  }
+
+  private void processSafely() {
     try {
-      executor.execute(() -> windows(version).add(applicants, pd));
-    } catch (RejectedExecutionException e) {
+      processPending();
+    } catch (RuntimeException e) {
+      // A bad observation must not stop the monitor; it is counted with the dropped ones.
       dropped.increment();
     }
   }

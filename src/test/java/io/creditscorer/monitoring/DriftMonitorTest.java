@@ -81,6 +81,7 @@ class DriftMonitorTest {
       }
       monitor.decided(version, batch, pd);
     }
+    monitor.processPending();
   }
 
   static List<String> features() {
@@ -91,7 +92,7 @@ class DriftMonitorTest {
 
   @Test
   void replayingTheGermanCreditDataKeepsEveryPsiBelowTenPercent() throws Exception {
-    DriftMonitor monitor = new DriftMonitor(1000, new SimpleMeterRegistry(), Runnable::run);
+    DriftMonitor monitor = new DriftMonitor(1000, 10_000, new SimpleMeterRegistry());
     replay(monitor, 1000, a -> a);
     for (String f : features()) {
       assertTrue(monitor.psi(version, f) < 0.1, f + " PSI " + monitor.psi(version, f));
@@ -103,7 +104,7 @@ class DriftMonitorTest {
 
   @Test
   void doubledAmountsRaiseThatFeaturesPsiWithin2000RequestsAndNoOther() throws Exception {
-    DriftMonitor monitor = new DriftMonitor(1000, new SimpleMeterRegistry(), Runnable::run);
+    DriftMonitor monitor = new DriftMonitor(1000, 10_000, new SimpleMeterRegistry());
     replay(
         monitor,
         2000,
@@ -123,7 +124,7 @@ class DriftMonitorTest {
 
   @Test
   void aTripledCategoryShareRaisesItsFeaturesPsi() throws Exception {
-    DriftMonitor monitor = new DriftMonitor(1000, new SimpleMeterRegistry(), Runnable::run);
+    DriftMonitor monitor = new DriftMonitor(1000, 10_000, new SimpleMeterRegistry());
     // 'new car' is 23.4 % of the data; turning 61 % of applicants into it makes it 70 %, three
     // times.
     int[] n = {0};
@@ -144,7 +145,7 @@ class DriftMonitorTest {
   @Test
   void valuesOutsideTheTrainingRangeAreCounted() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    DriftMonitor monitor = new DriftMonitor(1000, registry, Runnable::run);
+    DriftMonitor monitor = new DriftMonitor(1000, 10_000, registry);
     replay(
         monitor,
         100,
@@ -166,14 +167,15 @@ class DriftMonitorTest {
   @Test
   void aBusyMonitorDropsAndCountsInsteadOfQueueingWithoutBound() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    DriftMonitor monitor =
-        new DriftMonitor(
-            1000,
-            registry,
-            r -> {
-              throw new java.util.concurrent.RejectedExecutionException();
-            });
-    monitor.decided(version, List.of(rows.get(0)), new double[] {0.1});
-    assertEquals(1.0, registry.get("scorer.drift.dropped").counter().count());
+    DriftMonitor monitor = new DriftMonitor(1000, 2, registry);
+    for (int i = 0; i < 5; i++) {
+      monitor.decided(version, List.of(rows.get(i)), new double[] {0.1});
+    }
+    assertEquals(
+        3.0, registry.get("scorer.drift.dropped").counter().count(), "two fit, three dropped");
+    monitor.processPending();
+    monitor.decided(version, List.of(rows.get(5)), new double[] {0.1});
+    assertEquals(
+        3.0, registry.get("scorer.drift.dropped").counter().count(), "room again once drained");
   }
 }
