@@ -34,8 +34,17 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
 
   private final ScoringEngine engine;
 
+  /** The most requests any stream has held unanswered: the read-ahead bound, observable. */
+  private final java.util.concurrent.atomic.AtomicInteger mostPending =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   public CreditGrpcService(ScoringEngine engine) {
     this.engine = engine;
+  }
+
+  /** The most requests one stream has held unanswered so far (never above the window). */
+  int mostPending() {
+    return mostPending.get();
   }
 
   @Override
@@ -95,6 +104,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
           answer.exceptionally(e -> errorResponse(request, GrpcErrors.unwrap(e)));
       synchronized (this) {
         pending.addLast(inOrder);
+        mostPending.accumulateAndGet(pending.size(), Math::max);
       }
       inOrder.whenComplete((r, e) -> drain());
     }

@@ -39,6 +39,8 @@ class GrpcCreditTest {
   static ManagedChannel channel;
   static Arff arff;
 
+  @jakarta.inject.Inject @io.quarkus.grpc.GrpcService CreditGrpcService service;
+
   @BeforeAll
   static void connect() throws Exception {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", 9001).usePlaintext().build();
@@ -211,6 +213,11 @@ class GrpcCreditTest {
     assertEquals(0, outOfOrder.get(), "answers arrive in request order");
     assertEquals(0, errors.get());
     assertEquals(requests * perRequest, applicants.get());
+    // Memory stays flat because the server never reads further ahead than its window.
+    assertTrue(
+        service.mostPending() <= CreditGrpcService.STREAM_WINDOW,
+        "read-ahead " + service.mostPending());
+    assertTrue(service.mostPending() >= 1);
   }
 
   @Test
