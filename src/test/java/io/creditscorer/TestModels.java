@@ -1,6 +1,10 @@
 package io.creditscorer;
 
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtEnvironment;
+import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.RepositorySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,17 @@ public final class TestModels {
   };
 
   private TestModels() {}
+
+  /** The shipped models/ repository, loaded (close it after use). */
+  public static ModelRepository shippedModels() {
+    ModelRepository repository =
+        new ModelRepository(
+            new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 1),
+            OrtEnvironment.getEnvironment(),
+            SessionSettings.defaults());
+    repository.loadAll();
+    return repository;
+  }
 
   /** Writes a fresh repository under {@code root}; returns it. */
   public static Path writeRepository(Path root) throws IOException {

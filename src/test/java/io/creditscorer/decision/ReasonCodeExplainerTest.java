@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.features.FeatureSpec;
 import io.creditscorer.inference.DataType;
-import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.Descriptors;
 import io.creditscorer.repository.ModelDescriptor;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
-import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import java.nio.ByteBuffer;
@@ -39,12 +36,7 @@ class ReasonCodeExplainerTest {
 
   @BeforeAll
   static void load() throws Exception {
-    repository =
-        new ModelRepository(
-            new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 1),
-            OrtEnvironment.getEnvironment(),
-            SessionSettings.defaults());
-    repository.loadAll();
+    repository = io.creditscorer.TestModels.shippedModels();
     arff = Arff.read(Path.of("data/credit-g.arff"));
   }
 

@@ -3,14 +3,11 @@ package io.creditscorer.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.features.FeatureSpec;
 import io.creditscorer.inference.DataType;
-import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
-import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,12 +30,7 @@ class DriftMonitorTest {
 
   @BeforeAll
   static void load() throws Exception {
-    repository =
-        new ModelRepository(
-            new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 1),
-            OrtEnvironment.getEnvironment(),
-            SessionSettings.defaults());
-    repository.loadAll();
+    repository = io.creditscorer.TestModels.shippedModels();
     version = repository.resolve("credit-risk", "2");
     for (Map<String, Object> row : Arff.read(Path.of("data/credit-g.arff")).rows()) {
       rows.add(TrainCreditModels.applicant(row));
