@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class AlertRulesTest {
 
   static final Path RULES = Path.of("k8s/monitoring/alert-rules.yml");
+  static final Path DASHBOARD = Path.of("k8s/monitoring/grafana-dashboard.json");
 
   static String promtool(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("promtool"));
@@ -76,9 +77,11 @@ class AlertRulesTest {
         .then()
         .statusCode(200);
     TreeSet<String> used = new TreeSet<>();
-    Matcher m = Pattern.compile("\\b(scorer_[a-z_]+)").matcher(Files.readString(RULES));
-    while (m.find()) {
-      used.add(m.group(1));
+    for (Path file : List.of(RULES, DASHBOARD)) {
+      Matcher m = Pattern.compile("\\b(scorer_[a-z_]+)").matcher(Files.readString(file));
+      while (m.find()) {
+        used.add(m.group(1));
+      }
     }
     String metrics = "";
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -91,6 +94,17 @@ class AlertRulesTest {
     for (String name : used) {
       assertTrue(metrics.contains("\n" + name), name + " is not exported");
     }
-    assertTrue(used.size() >= 6, used.toString());
+    assertTrue(used.size() >= 12, used.toString());
+  }
+
+  @Test
+  void theDashboardIsValidJsonWithAPanelPerConcern() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(DASHBOARD.toFile());
+    assertEquals("credit-scorer", dashboard.get("uid").asText());
+    assertTrue(dashboard.get("panels").size() >= 10);
+    for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
+      assertTrue(panel.get("targets").size() >= 1, panel.get("title").asText());
+    }
   }
 }
