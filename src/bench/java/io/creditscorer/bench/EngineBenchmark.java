@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
+import io.creditscorer.features.FeatureStore;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.inference.Tensor;
@@ -108,7 +109,8 @@ public class EngineBenchmark {
             new ScoringMetrics(new SimpleMeterRegistry()),
             Ticker.system(),
             record -> {},
-            DecisionListener.none());
+            DecisionListener.none(),
+            FeatureStore.none());
     pool =
         new BatchingRunner(
             new BatchSettings(true, 64, 200, 1, 1024), Ticker.system(), new SimpleMeterRegistry());
@@ -120,7 +122,8 @@ public class EngineBenchmark {
             new ScoringMetrics(new SimpleMeterRegistry()),
             Ticker.system(),
             record -> {},
-            DecisionListener.none());
+            DecisionListener.none(),
+            FeatureStore.none());
     creditRequest = new CreditRequest("bench", version, applicants, null, null);
     inferRequest =
         new InferRequest(

@@ -3,6 +3,12 @@ package io.creditscorer.app;
 import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
+import io.creditscorer.features.FeatureSource;
+import io.creditscorer.features.FeatureStore;
+import io.creditscorer.features.GuardedFeatureSource;
+import io.creditscorer.features.NearCacheFeatureStore;
+import io.creditscorer.features.RedisFeatureSource;
+import io.creditscorer.features.SnapshotFeatureStore;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
@@ -17,14 +23,19 @@ import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalDouble;
+import java.util.concurrent.ForkJoinPool;
+import org.jboss.logging.Logger;
 
 /**
  * Builds the framework-free engine from configuration: one ONNX Runtime environment, one
@@ -33,6 +44,8 @@ import java.util.OptionalDouble;
  */
 @Singleton
 public class ScorerBeans {
+
+  private static final Logger LOG = Logger.getLogger(ScorerBeans.class);
 
   private AutoCloseable driftThread;
 
@@ -62,11 +75,63 @@ public class ScorerBeans {
         registry);
   }
 
+  /** The feature store chosen by {@code scorer.features.store}. */
+  @Produces
+  @Singleton
+  FeatureStore features(ScorerConfig config, Vertx vertx, MeterRegistry registry) {
+    ScorerConfig.Features f = config.features();
+    FeatureStore store =
+        switch (f.store()) {
+          case none -> FeatureStore.none();
+          case snapshot -> {
+            try {
+              yield SnapshotFeatureStore.load(f.snapshot(), Ticker.system());
+            } catch (IOException | UncheckedIOException e) {
+              throw new IllegalStateException(
+                  "scorer.features.snapshot: cannot read "
+                      + f.snapshot().toAbsolutePath()
+                      + " ("
+                      + e.getMessage()
+                      + "); point it at a snapshot file, or set scorer.features.store=none",
+                  e);
+            }
+          }
+          case redis -> {
+            ScorerConfig.Features.Redis r = f.redis();
+            ScorerConfig.Features.Cache c = f.cache();
+            FeatureSource redis =
+                new GuardedFeatureSource(
+                    new RedisFeatureSource(vertx, r.url(), r.keyPrefix(), r.poolSize()),
+                    "feature-store",
+                    new GuardedFeatureSource.Settings(
+                        r.timeout(),
+                        r.circuitWindow(),
+                        r.circuitFailureRatio(),
+                        r.circuitOpenFor()));
+            yield new NearCacheFeatureStore(
+                redis,
+                "redis " + r.url(),
+                new NearCacheFeatureStore.Settings(
+                    c.maxSize(), c.ttl(), c.refreshAfter(), c.absentTtl()),
+                Ticker.system(),
+                ForkJoinPool.commonPool(),
+                registry);
+          }
+        };
+    LOG.infof("Feature store: %s", store.describe());
+    return store;
+  }
+
+  void closeFeatures(@Disposes FeatureStore store) {
+    store.close();
+  }
+
   @Produces
   @Singleton
   ScoringEngine engine(
       ModelRepository repository,
       InferenceRunner runner,
+      FeatureStore features,
       ScorerConfig config,
       MeterRegistry registry) {
     ScorerConfig.Credit credit = config.credit();
@@ -89,7 +154,8 @@ public class ScorerBeans {
         new ScoringMetrics(registry),
         Ticker.system(),
         new LogAuditSink(Clock.systemUTC()),
-        drift(config.drift(), registry));
+        drift(config.drift(), registry),
+        features);
   }
 
   /** Drift windows, processed by one background thread every 10 ms, or nothing. */

@@ -47,6 +47,80 @@ public interface ScorerConfig {
 
   Credit credit();
 
+  Features features();
+
+  /** Where applicants' stored features come from, for requests that give only applicant_id. */
+  interface Features {
+    /**
+     * {@code snapshot}: a file held in memory (embedded default, no external system); {@code
+     * redis}: Redis behind an in-process near-cache; {@code none}: every field must be sent.
+     */
+    @WithDefault("snapshot")
+    Store store();
+
+    /** The snapshot file for {@code store=snapshot}: JSON lines or CSV (see docs/OPERATIONS.md). */
+    @WithDefault("data/applicants.jsonl")
+    Path snapshot();
+
+    Redis redis();
+
+    Cache cache();
+
+    /** Feature store kinds. */
+    enum Store {
+      snapshot,
+      redis,
+      none
+    }
+
+    /** The Redis store and the fault tolerance around it. */
+    interface Redis {
+      @WithDefault("redis://127.0.0.1:6379")
+      String url();
+
+      /** Key of an applicant: prefix + applicant_id; value: its fields as a JSON object. */
+      @WithDefault("applicant:")
+      String keyPrefix();
+
+      @WithDefault("8")
+      int poolSize();
+
+      /** Longest wait for one read; beyond it the read counts as failed. */
+      @WithDefault("100ms")
+      Duration timeout();
+
+      /** Reads the circuit breaker looks back on. */
+      @WithDefault("20")
+      int circuitWindow();
+
+      /** Share of failed reads in that window that opens the circuit. */
+      @WithDefault("0.5")
+      double circuitFailureRatio();
+
+      /** How long the open circuit fails fast before one trial read. */
+      @WithDefault("5s")
+      Duration circuitOpenFor();
+    }
+
+    /** The in-process near-cache in front of Redis. */
+    interface Cache {
+      @WithDefault("100000")
+      long maxSize();
+
+      /** How long values are served after being read from Redis. */
+      @WithDefault("10m")
+      Duration ttl();
+
+      /** Age after which a used entry is re-read in the background, while still served. */
+      @WithDefault("1m")
+      Duration refreshAfter();
+
+      /** How long an id Redis doesn't know is remembered as unknown. */
+      @WithDefault("10s")
+      Duration absentTtl();
+    }
+  }
+
   /** The model repository. */
   interface Repository {
     /** Directory of {@code <model>/<version>/model.onnx}; relative to the working directory. */

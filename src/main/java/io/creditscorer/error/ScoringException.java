@@ -11,6 +11,8 @@ public class ScoringException extends RuntimeException {
     INVALID_INPUT,
     NOT_FOUND,
     NOT_READY,
+    /** A dependency (e.g. the feature store) is down; the service itself is up. */
+    UNAVAILABLE,
     OVERLOADED,
     DEADLINE_EXCEEDED,
     PAYLOAD_TOO_LARGE,
@@ -40,6 +42,10 @@ public class ScoringException extends RuntimeException {
 
   public static ScoringException notReady(String message) {
     return new ScoringException(Kind.NOT_READY, message);
+  }
+
+  public static ScoringException unavailable(String message, Throwable cause) {
+    return new ScoringException(Kind.UNAVAILABLE, message, cause);
   }
 
   public static ScoringException overloaded(String message) {

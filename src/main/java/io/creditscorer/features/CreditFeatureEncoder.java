@@ -98,6 +98,16 @@ public final class CreditFeatureEncoder {
     return features;
   }
 
+  /** Whether {@code applicant} names every feature (values are not checked). */
+  public boolean isComplete(Map<String, ?> applicant) {
+    for (FeatureSpec f : features) {
+      if (!applicant.containsKey(f.name())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Validates {@code applicant} and encodes it into {@code out[offset, offset + width)}, which must
    * be zero. Field values are what a JSON parser yields: {@link String}, {@link Number}, {@link

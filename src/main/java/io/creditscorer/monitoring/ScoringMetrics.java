@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code scorer_requests_seconds} (histogram): api, model, version, outcome
  *   <li>{@code scorer_rows} (histogram): rows per call, by api, model, version
  *   <li>{@code scorer_decisions_total}: model, version, decision
+ *   <li>{@code scorer_stage_seconds} (histogram): time in one stage of a credit request, by stage:
+ *       {@code feature_lookup} (feature store, only when used), {@code encode} (validation and
+ *       encoding), {@code decide} (policy, reason codes, audit record)
  * </ul>
  */
 public final class ScoringMetrics {
@@ -33,7 +36,17 @@ public final class ScoringMetrics {
     Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
     Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)
   };
+  private static final Duration[] STAGE_BUCKETS = {
+    Duration.ofNanos(1_000), Duration.ofNanos(5_000), Duration.ofNanos(10_000),
+    Duration.ofNanos(25_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+    Duration.ofNanos(2_500_000), Duration.ofMillis(10), Duration.ofMillis(100)
+  };
   private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+
+  public static final String STAGE_FEATURES = "feature_lookup";
+  public static final String STAGE_ENCODE = "encode";
+  public static final String STAGE_DECIDE = "decide";
 
   private record Key(String api, String model, String version, String outcome) {}
 
@@ -41,6 +54,7 @@ public final class ScoringMetrics {
   private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, DistributionSummary> rows = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, Counter> decisions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> stages = new ConcurrentHashMap<>();
 
   public ScoringMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -71,6 +85,20 @@ public final class ScoringMetrics {
                     .serviceLevelObjectives(ROW_BUCKETS)
                     .register(registry))
         .record(count);
+  }
+
+  /** Time spent in one stage of a request (see the STAGE_ constants). */
+  public void stage(String stage, long nanos) {
+    stages
+        .computeIfAbsent(
+            stage,
+            s ->
+                Timer.builder("scorer.stage")
+                    .description("Time in one stage of a credit request")
+                    .tags("stage", s)
+                    .serviceLevelObjectives(STAGE_BUCKETS)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void decision(String model, String version, Decision decision) {

@@ -6,6 +6,8 @@ import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.features.CreditFeatureEncoder;
+import io.creditscorer.features.FeatureStore;
+import io.creditscorer.features.StoredApplicant;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
@@ -46,6 +48,7 @@ public final class ScoringEngine {
   private final IdempotencyCache idempotency;
   private final AuditSink audit;
   private final DecisionListener listener;
+  private final FeatureStore features;
 
   public ScoringEngine(
       ModelRepository repository,
@@ -54,7 +57,8 @@ public final class ScoringEngine {
       ScoringMetrics metrics,
       Ticker ticker,
       AuditSink audit,
-      DecisionListener listener) {
+      DecisionListener listener,
+      FeatureStore features) {
     this.repository = repository;
     this.runner = runner;
     this.settings = settings;
@@ -62,6 +66,7 @@ public final class ScoringEngine {
     this.ticker = ticker;
     this.audit = audit;
     this.listener = listener;
+    this.features = features;
     this.idempotency =
         new IdempotencyCache(
             settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
@@ -132,58 +137,145 @@ public final class ScoringEngine {
                 + settings.maxRequestRows()
                 + " per call");
       }
-      int n = applicants.size();
-      int width = credit.encoder().width();
-      float[] rows = new float[n * width];
-      String[] ids = new String[n];
-      List<FieldError> errors = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        String path = "applicants[" + i + "]";
-        Map<String, Object> applicant = applicants.get(i);
-        if (applicant == null) {
-          errors.add(new FieldError(path, "must be an object, not null"));
-          continue;
+      // Applicants that carry an id but not every field are completed from the feature store, all
+      // in one lookup; the others never wait for it (and still score when it is down).
+      List<String> lookups = new ArrayList<>(0);
+      for (Map<String, Object> applicant : applicants) {
+        if (applicant != null
+            && applicant.get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
+            && !credit.encoder().isComplete(applicant)) {
+          lookups.add(id);
         }
-        Object id = applicant.get(CreditFeatureEncoder.APPLICANT_ID);
-        if (id != null && !(id instanceof String)) {
-          errors.add(
-              new FieldError(path + "." + CreditFeatureEncoder.APPLICANT_ID, "must be a string"));
-        }
-        ids[i] = id instanceof String s ? s : null;
-        credit.encoder().encode(applicant, rows, i * width, path, errors);
       }
-      if (!errors.isEmpty()) {
-        throw new InvalidInputException(errors);
-      }
-      String requestId =
-          request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
-      // With reasons, each applicant's row is followed by one perturbed row per field, all scored
-      // in the same inference call.
-      int per = settings.reasonCount() > 0 ? credit.explainer().rowsPerApplicant() : 1;
-      float[] input = per > 1 ? credit.explainer().expand(rows, n) : rows;
-      Tensor tensor =
-          new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
-      DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
       ModelVersion v = version;
-      result =
-          runner
-              .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
-              .thenApply(
-                  out ->
-                      decide(
-                          v,
-                          credit,
-                          policy,
-                          requestId,
-                          ids,
-                          applicants,
-                          per,
-                          (float[]) out.get(0).data()));
+      if (lookups.isEmpty()) {
+        result = encodeAndRun(v, credit, request, Map.of());
+      } else {
+        long lookupStart = System.nanoTime();
+        result =
+            features
+                .lookup(lookups)
+                .handle(
+                    (found, error) -> {
+                      metrics.stage(ScoringMetrics.STAGE_FEATURES, System.nanoTime() - lookupStart);
+                      if (error != null) {
+                        throw featureStoreDown(error);
+                      }
+                      return found;
+                    })
+                .thenCompose(found -> encodeAndRun(v, credit, request, found));
+      }
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     int rows = request.applicants() == null ? 0 : request.applicants().size();
     return record(API_CREDIT, version, result, start, rows);
+  }
+
+  private ScoringException featureStoreDown(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return ScoringException.unavailable(
+        "the feature store ("
+            + features.describe()
+            + ") cannot be read at the moment ("
+            + cause.getClass().getSimpleName()
+            + "); applicants given by applicant_id alone cannot be scored until it is back. Send"
+            + " every field to score without it.",
+        cause);
+  }
+
+  /**
+   * Validates and encodes every applicant (completed from {@code stored} where needed), then runs
+   * the model. A stored applicant given by id alone is copied in already encoded.
+   */
+  private CompletableFuture<CreditResult> encodeAndRun(
+      ModelVersion version,
+      ModelVersion.Credit credit,
+      CreditRequest request,
+      Map<String, StoredApplicant> stored) {
+    long encodeStart = System.nanoTime();
+    List<Map<String, Object>> applicants = request.applicants();
+    CreditFeatureEncoder encoder = credit.encoder();
+    int n = applicants.size();
+    int width = encoder.width();
+    float[] rows = new float[n * width];
+    String[] ids = new String[n];
+    List<Map<String, Object>> complete = new ArrayList<>(n);
+    List<FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String path = "applicants[" + i + "]";
+      Map<String, Object> applicant = applicants.get(i);
+      complete.add(applicant);
+      if (applicant == null) {
+        errors.add(new FieldError(path, "must be an object, not null"));
+        continue;
+      }
+      Object id = applicant.get(CreditFeatureEncoder.APPLICANT_ID);
+      if (id != null && !(id instanceof String)) {
+        errors.add(
+            new FieldError(path + "." + CreditFeatureEncoder.APPLICANT_ID, "must be a string"));
+      }
+      ids[i] = id instanceof String s ? s : null;
+      Map<String, Object> fields = applicant;
+      StoredApplicant found = ids[i] == null ? null : stored.get(ids[i]);
+      if (found != null && !encoder.isComplete(applicant)) {
+        if (applicant.size() == 1) {
+          StoredApplicant.Encoded encoded = found.encodedFor(encoder);
+          complete.set(i, found.fields());
+          if (encoded.row() != null) {
+            System.arraycopy(encoded.row(), 0, rows, i * width, width);
+          } else {
+            for (FieldError e : encoded.problems()) {
+              errors.add(
+                  new FieldError(
+                      path + e.field(),
+                      e.problem() + " (value stored for applicant " + ids[i] + ")"));
+            }
+          }
+          continue;
+        }
+        Map<String, Object> merged = new HashMap<>(found.fields());
+        merged.putAll(applicant); // the request's values win
+        fields = merged;
+        complete.set(i, merged);
+      } else if (ids[i] != null && !encoder.isComplete(applicant)) {
+        errors.add(
+            new FieldError(
+                path + "." + CreditFeatureEncoder.APPLICANT_ID,
+                "'"
+                    + ids[i]
+                    + "' is not in the feature store; send the applicant's fields below, or a"
+                    + " known id"));
+      }
+      encoder.encode(fields, rows, i * width, path, errors);
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    String requestId =
+        request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
+    // With reasons, each applicant's row is followed by one perturbed row per field, all scored
+    // in the same inference call.
+    int per = settings.reasonCount() > 0 ? credit.explainer().rowsPerApplicant() : 1;
+    float[] input = per > 1 ? credit.explainer().expand(rows, n) : rows;
+    Tensor tensor =
+        new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
+    DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
+    metrics.stage(ScoringMetrics.STAGE_ENCODE, System.nanoTime() - encodeStart);
+    return runner
+        .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
+        .thenApply(
+            out ->
+                decide(
+                    version,
+                    credit,
+                    policy,
+                    requestId,
+                    ids,
+                    complete,
+                    per,
+                    (float[]) out.get(0).data()));
   }
 
   private CreditResult decide(
@@ -195,6 +287,7 @@ public final class ScoringEngine {
       List<Map<String, Object>> applicants,
       int per,
       float[] probabilities) {
+    long decideStart = System.nanoTime();
     double[] pd = new double[probabilities.length / credit.outputColumns()];
     for (int r = 0; r < pd.length; r++) {
       pd[r] = probabilities[r * credit.outputColumns() + credit.defaultColumn()];
@@ -233,6 +326,7 @@ public final class ScoringEngine {
               reasons.stream().map(Reason::code).toList()));
     }
     listener.decided(version, applicants, decided);
+    metrics.stage(ScoringMetrics.STAGE_DECIDE, System.nanoTime() - decideStart);
     return new CreditResult(
         requestId, version.name(), version.version(), policy.version(), results);
   }

@@ -96,6 +96,7 @@ public final class TrainCreditModels {
     Path out = Path.of(args.length > 1 ? args[1] : "models/credit-risk");
     long start = System.nanoTime();
     List<Result> results = train(data, out, System.out::println);
+    FeatureSnapshotWriter.write(data, Path.of("data/applicants.jsonl"));
     System.out.printf("%nSummary (%.1f s):%n", (System.nanoTime() - start) / 1e9);
     for (Result r : results) {
       System.out.printf(

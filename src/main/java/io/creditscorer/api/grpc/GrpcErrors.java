@@ -19,7 +19,7 @@ final class GrpcErrors {
     return switch (kind) {
       case INVALID_INPUT -> Status.Code.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.Code.NOT_FOUND;
-      case NOT_READY -> Status.Code.UNAVAILABLE;
+      case NOT_READY, UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case OVERLOADED, PAYLOAD_TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
       case CONFLICT -> Status.Code.FAILED_PRECONDITION;

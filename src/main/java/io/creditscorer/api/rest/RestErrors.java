@@ -31,7 +31,7 @@ public class RestErrors {
       case PAYLOAD_TOO_LARGE -> 413;
       case CONFLICT -> 422;
       case OVERLOADED -> 429;
-      case NOT_READY -> 503;
+      case NOT_READY, UNAVAILABLE -> 503;
       case DEADLINE_EXCEEDED -> 504;
       case INTERNAL -> 500;
     };
@@ -54,7 +54,8 @@ public class RestErrors {
                   new ErrorJson(
                       s.getMessage(), s instanceof InvalidInputException i ? i.errors() : null));
       if (s.kind() == ScoringException.Kind.OVERLOADED
-          || s.kind() == ScoringException.Kind.NOT_READY) {
+          || s.kind() == ScoringException.Kind.NOT_READY
+          || s.kind() == ScoringException.Kind.UNAVAILABLE) {
         r.header("Retry-After", "1");
       }
       return r.build();
