@@ -15,6 +15,8 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
 
   public static final double MAX_AUTO_APPROVE = 20_000;
   public static final Path AUDIT_LOG = Path.of("target/test-audit/decisions.log");
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
+  public static final String VIEWER_KEY = "test-viewer-key-0123456789";
 
   @Override
   public Map<String, String> start() {
@@ -24,12 +26,22 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
       throw new IllegalStateException(e);
     }
     return Map.of(
-        "scorer.repository.path", ROOT.toString(),
-        "scorer.http.max-body-bytes", Long.toString(MAX_BODY_BYTES),
-        "scorer.inference.max-request-rows", "512",
-        "scorer.credit.policy.version", POLICY_VERSION,
-        "scorer.credit.policy.max-auto-approve-amount", Double.toString(MAX_AUTO_APPROVE),
-        "quarkus.log.handler.file.audit.path", AUDIT_LOG.toString());
+        "scorer.control.admin-keys",
+        ADMIN_KEY,
+        "scorer.control.viewer-keys",
+        VIEWER_KEY,
+        "scorer.repository.path",
+        ROOT.toString(),
+        "scorer.http.max-body-bytes",
+        Long.toString(MAX_BODY_BYTES),
+        "scorer.inference.max-request-rows",
+        "512",
+        "scorer.credit.policy.version",
+        POLICY_VERSION,
+        "scorer.credit.policy.max-auto-approve-amount",
+        Double.toString(MAX_AUTO_APPROVE),
+        "quarkus.log.handler.file.audit.path",
+        AUDIT_LOG.toString());
   }
 
   @Override

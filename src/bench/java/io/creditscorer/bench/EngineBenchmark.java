@@ -13,6 +13,7 @@ import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.repository.RepositorySettings;
+import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
@@ -110,7 +111,9 @@ public class EngineBenchmark {
             Ticker.system(),
             record -> {},
             DecisionListener.none(),
-            FeatureStore.none());
+            FeatureStore.none(),
+            new Router(Map.of()),
+            Runnable::run);
     pool =
         new BatchingRunner(
             new BatchSettings(true, 64, 200, 1, 1024), Ticker.system(), new SimpleMeterRegistry());
@@ -123,7 +126,9 @@ public class EngineBenchmark {
             Ticker.system(),
             record -> {},
             DecisionListener.none(),
-            FeatureStore.none());
+            FeatureStore.none(),
+            new Router(Map.of()),
+            Runnable::run);
     creditRequest = new CreditRequest("bench", version, applicants, null, null);
     inferRequest =
         new InferRequest(

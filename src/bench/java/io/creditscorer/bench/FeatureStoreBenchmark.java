@@ -103,7 +103,9 @@ public class FeatureStoreBenchmark {
             Ticker.system(),
             record -> {},
             DecisionListener.none(),
-            snapshot);
+            snapshot,
+            new io.creditscorer.routing.Router(Map.of()),
+            Runnable::run);
     byId = new ArrayList<>();
     full = new ArrayList<>();
     for (String id : ids) {

@@ -3,6 +3,7 @@ package io.creditscorer.app;
 import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
+import io.creditscorer.control.ApiKeys;
 import io.creditscorer.features.FeatureSource;
 import io.creditscorer.features.FeatureStore;
 import io.creditscorer.features.GuardedFeatureSource;
@@ -15,6 +16,8 @@ import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
+import io.creditscorer.routing.Router;
+import io.creditscorer.routing.RoutingPolicy;
 import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferenceRunner;
@@ -33,8 +36,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +60,21 @@ public class ScorerBeans {
   private static final Logger LOG = Logger.getLogger(ScorerBeans.class);
 
   private AutoCloseable driftThread;
+  private ScheduledExecutorService poller;
+
+  /** Shadow scorings wait here for one background thread; beyond 1,024 they are skipped. */
+  private final ThreadPoolExecutor shadowExecutor =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(1024),
+          r -> {
+            Thread t = new Thread(r, "shadow-scoring");
+            t.setDaemon(true);
+            return t;
+          });
 
   @Produces
   @Singleton
@@ -73,6 +100,39 @@ public class ScorerBeans {
             b.queueCapacity()),
         Ticker.system(),
         registry);
+  }
+
+  @Produces
+  @Singleton
+  ApiKeys controlKeys(ScorerConfig config) {
+    return new ApiKeys(
+        config.control().adminKeys().orElse(List.of()),
+        config.control().viewerKeys().orElse(List.of()));
+  }
+
+  @Produces
+  @Singleton
+  Router router(ScorerConfig config) {
+    Map<String, RoutingPolicy> policies = new HashMap<>();
+    config
+        .routing()
+        .forEach(
+            (model, r) -> {
+              try {
+                policies.put(
+                    model,
+                    new RoutingPolicy(
+                        r.stable().orElse(null),
+                        r.canary().orElse(null),
+                        r.canaryPercent(),
+                        r.shadow().orElse(null),
+                        r.shadowPercent()));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "scorer.routing.\"" + model + "\": " + e.getMessage(), e);
+              }
+            });
+    return new Router(policies);
   }
 
   /** The feature store chosen by {@code scorer.features.store}. */
@@ -132,6 +192,7 @@ public class ScorerBeans {
       ModelRepository repository,
       InferenceRunner runner,
       FeatureStore features,
+      Router router,
       ScorerConfig config,
       MeterRegistry registry) {
     ScorerConfig.Credit credit = config.credit();
@@ -155,7 +216,9 @@ public class ScorerBeans {
         Ticker.system(),
         new LogAuditSink(Clock.systemUTC()),
         drift(config.drift(), registry),
-        features);
+        features,
+        router,
+        shadowExecutor);
   }
 
   /** Drift windows, processed by one background thread every 10 ms, or nothing. */
@@ -169,7 +232,11 @@ public class ScorerBeans {
   }
 
   @PreDestroy
-  void stopDrift() throws Exception {
+  void stopBackgroundWork() throws Exception {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+    shadowExecutor.shutdownNow();
     if (driftThread != null) {
       driftThread.close();
     }
@@ -179,9 +246,38 @@ public class ScorerBeans {
     return value.isPresent() ? value.getAsDouble() : null;
   }
 
-  /** Loads and warms every model before the service reports ready. */
-  void onStart(@Observes StartupEvent event, ModelRepository repository, MeterRegistry registry) {
+  /** Loads and warms every model before the service reports ready, then polls for changes. */
+  void onStart(
+      @Observes StartupEvent event,
+      ModelRepository repository,
+      InferenceRunner runner,
+      ScorerConfig config,
+      MeterRegistry registry) {
+    // A retired version is drained on the thread that answers its last request: free its
+    // batcher elsewhere, never from one of that batcher's own workers.
+    repository.onRetired(v -> CompletableFuture.runAsync(() -> runner.release(v)));
     repository.loadAll();
+    Duration poll = config.repository().pollInterval();
+    if (!poll.isZero() && !poll.isNegative()) {
+      poller =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "model-repository-poll");
+                t.setDaemon(true);
+                return t;
+              });
+      poller.scheduleWithFixedDelay(
+          () -> {
+            try {
+              repository.reload();
+            } catch (RuntimeException e) {
+              LOG.errorf("Repository scan failed: %s", e.getMessage());
+            }
+          },
+          poll.toMillis(),
+          poll.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     Gauge.builder("scorer.model.load.failures", repository, r -> r.failures().size())
         .description("Model versions found in the repository that failed to load")
         .register(registry);

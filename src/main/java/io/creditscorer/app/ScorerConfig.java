@@ -6,6 +6,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -48,6 +50,41 @@ public interface ScorerConfig {
   Credit credit();
 
   Features features();
+
+  Control control();
+
+  /**
+   * Routing per model, e.g. {@code scorer.routing."credit-risk".canary=2} and {@code
+   * .canary-percent=10}; changeable at run time through the model-control API.
+   */
+  Map<String, Route> routing();
+
+  /** One model's routing policy; an absent stable version means the latest. */
+  interface Route {
+    Optional<String> stable();
+
+    Optional<String> canary();
+
+    @WithDefault("0")
+    int canaryPercent();
+
+    Optional<String> shadow();
+
+    @WithDefault("0")
+    int shadowPercent();
+  }
+
+  /** The model-control API (repository extension, routing). */
+  interface Control {
+    /**
+     * Bearer keys that may load, unload and re-route models; at least 16 characters each. None (the
+     * default): the control API refuses every call.
+     */
+    Optional<List<String>> adminKeys();
+
+    /** Bearer keys that may only read the index and routing. */
+    Optional<List<String>> viewerKeys();
+  }
 
   /** Where applicants' stored features come from, for requests that give only applicant_id. */
   interface Features {
@@ -138,6 +175,13 @@ public interface ScorerConfig {
     /** Inference runs on each version before it is marked ready. */
     @WithDefault("5")
     int warmupRuns();
+
+    /**
+     * How often the repository directory is scanned for new, replaced or removed versions; 0 turns
+     * polling off (the model-control API still reloads).
+     */
+    @WithDefault("30s")
+    Duration pollInterval();
   }
 
   /** ONNX Runtime session options. */

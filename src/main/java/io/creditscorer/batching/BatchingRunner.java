@@ -93,6 +93,7 @@ public final class BatchingRunner implements InferenceRunner {
   }
 
   /** Closes the batcher of a version that is no longer served. */
+  @Override
   public void release(ModelVersion version) {
     MicroBatcher b = batchers.remove(version.model());
     if (b != null) {

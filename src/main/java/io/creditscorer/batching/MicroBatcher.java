@@ -401,6 +401,9 @@ public final class MicroBatcher implements AutoCloseable {
               ScoringException.notReady(id + " shut down before running the request"));
     }
     for (Thread t : workers) {
+      if (t == Thread.currentThread()) {
+        continue;
+      }
       try {
         t.join(10_000);
       } catch (InterruptedException e) {

@@ -17,6 +17,10 @@ public class ScoringException extends RuntimeException {
     DEADLINE_EXCEEDED,
     PAYLOAD_TOO_LARGE,
     CONFLICT,
+    /** No or unknown credentials. */
+    UNAUTHENTICATED,
+    /** Known credentials without the right to do this. */
+    FORBIDDEN,
     INTERNAL
   }
 

@@ -20,19 +20,30 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One ONNX Runtime session for one model version. {@link #run} is safe to call from any number of
  * threads at once (ONNX Runtime sessions are); {@link #close} must only be called once no run is in
  * flight. Inputs are expected to be validated already: this class only converts and runs.
+ *
+ * <p>Leases make hot swaps safe: the routing table holds one lease, and each request that will run
+ * this version holds one from before it is queued until it is answered. {@link #retire} gives up
+ * the table's lease; the session closes when the last request lets go, never under a running one.
  */
 public final class OnnxModel implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(OnnxModel.class.getName());
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final List<TensorMeta> inputs;
   private final List<TensorMeta> outputs;
   private final List<String> unsupported;
+  private final AtomicInteger leases = new AtomicInteger(1);
+  private volatile Runnable onDrained = () -> {};
 
   private OnnxModel(OrtEnvironment env, OrtSession session) throws OrtException {
     this.env = env;
@@ -89,6 +100,45 @@ public final class OnnxModel implements AutoCloseable {
     } finally {
       onnxFeeds.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /** Takes a lease for one request; {@code false} once the version is retired and drained. */
+  public boolean tryAcquire() {
+    for (; ; ) {
+      int n = leases.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (leases.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Returns a lease; the last one of a retired version runs {@code onDrained} and closes. */
+  public void release() {
+    if (leases.decrementAndGet() == 0) {
+      try {
+        onDrained.run();
+      } finally {
+        try {
+          session.close();
+        } catch (OrtException e) {
+          LOG.log(Level.WARNING, "Closing a retired session failed", e);
+        }
+      }
+    }
+  }
+
+  /** Gives up the routing table's lease: closes as soon as no request holds one. Call once. */
+  public void retire(Runnable onDrained) {
+    this.onDrained = onDrained;
+    release();
+  }
+
+  /** Whether the session has been closed after retirement. */
+  public boolean isDrained() {
+    return leases.get() <= 0;
   }
 
   @Override

@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code scorer_requests_seconds} (histogram): api, model, version, outcome
  *   <li>{@code scorer_rows} (histogram): rows per call, by api, model, version
  *   <li>{@code scorer_decisions_total}: model, version, decision
+ *   <li>{@code scorer_shadow_comparisons_total}, {@code scorer_shadow_disagreements_total}
+ *       (decision differs), {@code scorer_shadow_delta} (|difference in probability of default|):
+ *       model, version (served), shadow; {@code scorer_shadow_failures_total}, {@code
+ *       scorer_shadow_dropped_total}
  *   <li>{@code scorer_stage_seconds} (histogram): time in one stage of a credit request, by stage:
  *       {@code feature_lookup} (feature store, only when used), {@code encode} (validation and
  *       encoding), {@code decide} (policy, reason codes, audit record)
@@ -99,6 +103,64 @@ public final class ScoringMetrics {
                     .serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private record ShadowMeters(Counter compared, Counter disagreed, DistributionSummary delta) {}
+
+  private final ConcurrentHashMap<Key, ShadowMeters> shadows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Counter> shadowProblems = new ConcurrentHashMap<>();
+
+  /** One applicant scored by the shadow version too. */
+  public void shadow(
+      String model, String served, String shadow, boolean disagreed, double deltaPd) {
+    ShadowMeters m =
+        shadows.computeIfAbsent(
+            new Key("credit", model, served, shadow),
+            k ->
+                new ShadowMeters(
+                    Counter.builder("scorer.shadow.comparisons")
+                        .description("Applicants also scored by the shadow version")
+                        .tags("model", k.model, "version", k.version, "shadow", k.outcome)
+                        .register(registry),
+                    Counter.builder("scorer.shadow.disagreements")
+                        .description("Applicants the shadow version would have decided differently")
+                        .tags("model", k.model, "version", k.version, "shadow", k.outcome)
+                        .register(registry),
+                    DistributionSummary.builder("scorer.shadow.delta")
+                        .description(
+                            "Absolute difference in probability of default, shadow vs served")
+                        .tags("model", k.model, "version", k.version, "shadow", k.outcome)
+                        .serviceLevelObjectives(0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+                        .register(registry)));
+    m.compared.increment();
+    if (disagreed) {
+      m.disagreed.increment();
+    }
+    m.delta.record(deltaPd);
+  }
+
+  public void shadowFailed(String model, String served, String shadow) {
+    problem("scorer.shadow.failures", "Shadow scorings that failed", model, served, shadow);
+  }
+
+  /** A shadow scoring skipped because its bounded queue was full. */
+  public void shadowDropped(String model) {
+    problem("scorer.shadow.dropped", "Shadow scorings skipped: queue full", model, "", "");
+  }
+
+  private void problem(String name, String description, String model, String v, String shadow) {
+    shadowProblems
+        .computeIfAbsent(
+            new Key(name, model, v, shadow),
+            k -> {
+              Counter.Builder b =
+                  Counter.builder(name).description(description).tag("model", model);
+              if (!v.isEmpty()) {
+                b.tags("version", v, "shadow", shadow);
+              }
+              return b.register(registry);
+            })
+        .increment();
   }
 
   public void decision(String model, String version, Decision decision) {

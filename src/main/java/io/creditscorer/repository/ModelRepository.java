@@ -14,13 +14,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -55,19 +59,45 @@ public final class ModelRepository implements AutoCloseable {
     }
   }
 
-  private record Table(Map<String, Model> models, Map<String, String> failures, boolean loaded) {}
+  private record Table(
+      Map<String, Model> models,
+      Map<String, String> failures,
+      Map<String, String> stamps,
+      boolean loaded) {}
+
+  /**
+   * What one scan changed, by {@code model/version}.
+   *
+   * @param loaded versions loaded (new, or files replaced) and now served
+   * @param retired versions no longer served (removed, replaced or unloaded); they close once
+   *     drained
+   * @param failed versions that failed to load, with the reason (a served one keeps serving)
+   */
+  public record Changes(List<String> loaded, List<String> retired, Map<String, String> failed) {
+    public boolean isEmpty() {
+      return loaded.isEmpty() && retired.isEmpty() && failed.isEmpty();
+    }
+  }
 
   private final RepositorySettings settings;
   private final OrtEnvironment env;
   private final SessionSettings sessionSettings;
   private final AtomicReference<Table> table =
-      new AtomicReference<>(new Table(Map.of(), Map.of(), false));
+      new AtomicReference<>(new Table(Map.of(), Map.of(), Map.of(), false));
+  private final Set<String> unloaded = new HashSet<>();
+  private final Map<String, String> failedStamps = new HashMap<>();
+  private volatile Consumer<ModelVersion> onRetired = v -> {};
 
   public ModelRepository(
       RepositorySettings settings, OrtEnvironment env, SessionSettings sessionSettings) {
     this.settings = settings;
     this.env = env;
     this.sessionSettings = sessionSettings;
+  }
+
+  /** Called with each retired version once its last request is answered, before it closes. */
+  public void onRetired(Consumer<ModelVersion> hook) {
+    this.onRetired = hook;
   }
 
   /**
@@ -77,6 +107,88 @@ public final class ModelRepository implements AutoCloseable {
    * @throws IllegalStateException when the repository directory itself does not exist
    */
   public synchronized void loadAll() {
+    scan(null);
+  }
+
+  /**
+   * Brings the served table in line with the directory: loads new versions and versions whose files
+   * changed (validated and warmed up before they serve), drops removed ones, keeps unchanged ones
+   * as they are. A version whose new files fail to load keeps serving its old ones; the same broken
+   * files are not retried until they change. Requests never fail because of a reload: the table is
+   * swapped atomically and a retired version closes only when its last request is done. Models
+   * {@link #unload unloaded} explicitly are skipped until {@link #load loaded} again.
+   */
+  public synchronized Changes reload() {
+    return scan(null);
+  }
+
+  /**
+   * Loads (or reloads) one model from its directory and serves it again if it was unloaded.
+   *
+   * @throws ScoringException NOT_FOUND when the repository has no such model directory
+   */
+  public synchronized Changes load(String model) {
+    Path dir = modelDirectory(model);
+    if (!Files.isDirectory(dir)) {
+      throw ScoringException.notFound(
+          "the repository has no model directory '" + model + "' (models: " + onDisk() + ")");
+    }
+    unloaded.remove(model);
+    failedStamps.keySet().removeIf(id -> id.startsWith(model + "/"));
+    return scan(model);
+  }
+
+  /**
+   * Stops serving every version of a model; its requests in flight finish first.
+   *
+   * @throws ScoringException NOT_FOUND when the model is not served
+   */
+  public synchronized Changes unload(String model) {
+    Table old = table.get();
+    if (!old.models.containsKey(model)) {
+      throw ScoringException.notFound(
+          "model '" + model + "' is not loaded (loaded: " + old.models.keySet() + ")");
+    }
+    unloaded.add(model);
+    Map<String, Model> models = new TreeMap<>(old.models);
+    models.remove(model);
+    Map<String, String> failures = new TreeMap<>(old.failures);
+    failures.keySet().removeIf(id -> id.startsWith(model + "/"));
+    Map<String, String> stamps = new HashMap<>(old.stamps);
+    stamps.keySet().removeIf(id -> id.startsWith(model + "/"));
+    return swap(old, models, failures, stamps, List.of(), Map.of());
+  }
+
+  /**
+   * The directory of a model, confined to the repository.
+   *
+   * @throws io.creditscorer.error.InvalidInputException for a name that is not a plain directory
+   *     name (path traversal, separators, hidden names)
+   */
+  public Path modelDirectory(String model) {
+    if (model == null || !MODEL_NAME.matcher(model).matches() || model.contains("..")) {
+      throw new io.creditscorer.error.InvalidInputException(
+          "model",
+          "must be a plain name of letters, digits, '.', '_' or '-' (at most 64), not a path");
+    }
+    Path root = settings.root().toAbsolutePath().normalize();
+    Path dir = root.resolve(model).normalize();
+    if (!dir.getParent().equals(root)) {
+      throw new io.creditscorer.error.InvalidInputException(
+          "model", "must name a directory directly inside the repository");
+    }
+    return dir;
+  }
+
+  private static final java.util.regex.Pattern MODEL_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private List<String> onDisk() {
+    return list(settings.root()).stream().map(p -> p.getFileName().toString()).toList();
+  }
+
+  /** Scans every model ({@code only == null}) or one, then swaps the table. */
+  private Changes scan(String only) {
     Path root = settings.root();
     if (!Files.isDirectory(root)) {
       throw new IllegalStateException(
@@ -84,10 +196,23 @@ public final class ModelRepository implements AutoCloseable {
               + root.toAbsolutePath()
               + " is not a directory; set scorer.repository.path");
     }
+    Table old = table.get();
     Map<String, Model> models = new TreeMap<>();
     Map<String, String> failures = new TreeMap<>();
+    Map<String, String> stamps = new HashMap<>();
+    if (only != null) {
+      models.putAll(old.models);
+      models.remove(only);
+      old.failures.forEach((k, v) -> keepUnless(k, v, only, failures));
+      old.stamps.forEach((k, v) -> keepUnless(k, v, only, stamps));
+    }
+    List<String> loadedNow = new ArrayList<>();
+    Map<String, String> failedNow = new TreeMap<>();
     for (Path modelDir : list(root)) {
       String name = modelDir.getFileName().toString();
+      if ((only != null && !only.equals(name)) || (only == null && unloaded.contains(name))) {
+        continue;
+      }
       List<Path> versionDirs = new ArrayList<>(list(modelDir));
       versionDirs.sort(Comparator.comparing(p -> p.getFileName().toString(), VERSION_ORDER));
       if (settings.versionPolicy() == RepositorySettings.VersionPolicy.LATEST
@@ -95,13 +220,33 @@ public final class ModelRepository implements AutoCloseable {
         versionDirs =
             versionDirs.subList(versionDirs.size() - settings.latest(), versionDirs.size());
       }
+      Model served = old.models.get(name);
       NavigableMap<String, ModelVersion> versions = new TreeMap<>(VERSION_ORDER);
       for (Path dir : versionDirs) {
         String version = dir.getFileName().toString();
+        String id = name + "/" + version;
+        String stamp = stamp(dir);
+        ModelVersion current = served == null ? null : served.versions.get(version);
+        if (current != null && stamp.equals(old.stamps.get(id))) {
+          versions.put(version, current);
+          stamps.put(id, stamp);
+          continue;
+        }
+        if (stamp.equals(failedStamps.get(id))) { // the same broken files: don't retry
+          failures.put(id, old.failures.getOrDefault(id, "failed to load"));
+          if (current != null) {
+            versions.put(version, current);
+            stamps.put(id, old.stamps.get(id));
+          }
+          continue;
+        }
         long start = System.nanoTime();
         try {
           ModelVersion loaded = load(name, version, dir);
           versions.put(version, loaded);
+          stamps.put(id, stamp);
+          failedStamps.remove(id);
+          loadedNow.add(id);
           LOG.info(
               String.format(
                   "Loaded %s in %d ms: inputs %s, outputs %s%s",
@@ -112,7 +257,14 @@ public final class ModelRepository implements AutoCloseable {
                   loaded.credit().isPresent() ? ", credit model" : ""));
         } catch (Exception | LinkageError e) {
           String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-          failures.put(name + "/" + version, reason);
+          failedStamps.put(id, stamp);
+          if (current != null) {
+            versions.put(version, current); // a working version is never replaced by a broken one
+            stamps.put(id, old.stamps.get(id));
+            reason = "new files refused, still serving the previous ones: " + reason;
+          }
+          failures.put(id, reason);
+          failedNow.put(id, reason);
           LOG.log(
               Level.SEVERE,
               "Refused model version {0}/{1}: {2}",
@@ -123,11 +275,58 @@ public final class ModelRepository implements AutoCloseable {
         models.put(name, new Model(name, Collections.unmodifiableNavigableMap(versions)));
       }
     }
-    Table old =
-        table.getAndSet(
-            new Table(
-                Collections.unmodifiableMap(models), Collections.unmodifiableMap(failures), true));
-    closeAll(old);
+    return swap(old, models, failures, stamps, loadedNow, failedNow);
+  }
+
+  private static void keepUnless(String id, String value, String model, Map<String, String> into) {
+    if (!id.startsWith(model + "/")) {
+      into.put(id, value);
+    }
+  }
+
+  /** Publishes the new table, then retires every version it no longer serves. */
+  private Changes swap(
+      Table old,
+      Map<String, Model> models,
+      Map<String, String> failures,
+      Map<String, String> stamps,
+      List<String> loaded,
+      Map<String, String> failed) {
+    table.set(
+        new Table(
+            Collections.unmodifiableMap(models),
+            Collections.unmodifiableMap(failures),
+            Map.copyOf(stamps),
+            true));
+    List<String> retired = new ArrayList<>();
+    for (Model m : old.models.values()) {
+      for (ModelVersion v : m.versions.values()) {
+        Model now = models.get(m.name);
+        if (now == null || now.versions.get(v.version()) != v) {
+          retired.add(v.id());
+          v.model().retire(() -> onRetired.accept(v));
+        }
+      }
+    }
+    if (!retired.isEmpty()) {
+      LOG.info("Retired " + retired + "; each closes when its last request is answered");
+    }
+    return new Changes(List.copyOf(loaded), List.copyOf(retired), Map.copyOf(failed));
+  }
+
+  /** Changes when model.onnx or model.json is replaced, touched or resized. */
+  private static String stamp(Path dir) {
+    StringBuilder s = new StringBuilder();
+    for (String file : new String[] {"model.onnx", Descriptors.FILE_NAME}) {
+      Path f = dir.resolve(file);
+      try {
+        s.append(Files.size(f)).append('@').append(Files.getLastModifiedTime(f).toMillis());
+      } catch (IOException missing) {
+        s.append('-');
+      }
+      s.append(';');
+    }
+    return s.toString();
   }
 
   private ModelVersion load(String name, String version, Path dir) throws Exception {
@@ -301,7 +500,44 @@ public final class ModelRepository implements AutoCloseable {
 
   @Override
   public void close() {
-    closeAll(table.getAndSet(new Table(Map.of(), Map.of(), false)));
+    closeAll(table.getAndSet(new Table(Map.of(), Map.of(), Map.of(), false)));
+  }
+
+  /**
+   * One line of the repository index.
+   *
+   * @param state {@code READY} (served), {@code UNAVAILABLE} (failed to load, not served) or {@code
+   *     UNLOADED} (unloaded through the control API; version empty)
+   * @param reason why not ready, or why newer files were refused while the old ones serve
+   */
+  public record IndexEntry(String name, String version, String state, String reason) {}
+
+  /** Every model and version on disk or served, in name and version order. */
+  public synchronized List<IndexEntry> index() {
+    Table t = table.get();
+    List<IndexEntry> out = new ArrayList<>();
+    Set<String> listed = new HashSet<>();
+    for (Model m : t.models.values()) {
+      for (String v : m.versions.keySet()) {
+        out.add(new IndexEntry(m.name, v, "READY", t.failures.getOrDefault(m.name + "/" + v, "")));
+        listed.add(m.name + "/" + v);
+      }
+    }
+    t.failures.forEach(
+        (id, reason) -> {
+          if (listed.add(id)) {
+            int slash = id.indexOf('/');
+            out.add(
+                new IndexEntry(
+                    id.substring(0, slash), id.substring(slash + 1), "UNAVAILABLE", reason));
+          }
+        });
+    for (String m : unloaded) {
+      out.add(new IndexEntry(m, "", "UNLOADED", "unloaded through the model-control API"));
+    }
+    out.sort(
+        Comparator.comparing(IndexEntry::name).thenComparing(IndexEntry::version, VERSION_ORDER));
+    return out;
   }
 
   /** Every version found, {@code model/version} to READY or FAILED with the reason. */

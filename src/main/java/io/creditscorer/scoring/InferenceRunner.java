@@ -21,6 +21,9 @@ public interface InferenceRunner extends AutoCloseable {
   CompletableFuture<List<Tensor>> run(
       ModelVersion version, List<Tensor> feeds, List<String> outputs, long deadline);
 
+  /** Frees what the runner holds for a version that is no longer served (and drained). */
+  default void release(ModelVersion version) {}
+
   /** Stops taking calls; every call already accepted is completed. */
   @Override
   void close();

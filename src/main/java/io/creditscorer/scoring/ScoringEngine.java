@@ -14,6 +14,7 @@ import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.routing.Router;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The one path every prediction takes, whichever door it came in by: resolve the model version,
@@ -49,6 +52,8 @@ public final class ScoringEngine {
   private final AuditSink audit;
   private final DecisionListener listener;
   private final FeatureStore features;
+  private final Router router;
+  private final Executor shadowExecutor;
 
   public ScoringEngine(
       ModelRepository repository,
@@ -58,7 +63,9 @@ public final class ScoringEngine {
       Ticker ticker,
       AuditSink audit,
       DecisionListener listener,
-      FeatureStore features) {
+      FeatureStore features,
+      Router router,
+      Executor shadowExecutor) {
     this.repository = repository;
     this.runner = runner;
     this.settings = settings;
@@ -67,6 +74,8 @@ public final class ScoringEngine {
     this.audit = audit;
     this.listener = listener;
     this.features = features;
+    this.router = router;
+    this.shadowExecutor = shadowExecutor;
     this.idempotency =
         new IdempotencyCache(
             settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
@@ -82,7 +91,7 @@ public final class ScoringEngine {
     ModelVersion version = null;
     CompletableFuture<InferResult> result;
     try {
-      version = repository.resolve(request.model(), request.version());
+      version = leaseRouted(request.model(), request.version(), null);
       List<String> outputs = validate(version, request);
       ModelVersion v = version;
       result =
@@ -116,7 +125,8 @@ public final class ScoringEngine {
     ModelVersion version = null;
     CompletableFuture<CreditResult> result;
     try {
-      version = repository.resolve(settings.creditModel(), request.version());
+      version =
+          leaseRouted(settings.creditModel(), request.version(), firstId(request.applicants()));
       ModelVersion.Credit credit =
           version
               .credit()
@@ -266,16 +276,89 @@ public final class ScoringEngine {
     return runner
         .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
         .thenApply(
-            out ->
-                decide(
-                    version,
-                    credit,
-                    policy,
-                    requestId,
-                    ids,
-                    complete,
-                    per,
-                    (float[]) out.get(0).data()));
+            out -> {
+              CreditResult answer =
+                  decide(
+                      version,
+                      credit,
+                      policy,
+                      requestId,
+                      ids,
+                      complete,
+                      per,
+                      (float[]) out.get(0).data());
+              String shadow = router.shadow(version.name(), version.version());
+              if (shadow != null) {
+                try {
+                  shadowExecutor.execute(() -> shadow(version, shadow, complete, answer));
+                } catch (RejectedExecutionException full) {
+                  metrics.shadowDropped(version.name());
+                }
+              }
+              return answer;
+            });
+  }
+
+  /**
+   * Scores the same applicants with the shadow version and records how its answer differs. Runs
+   * after the answer has left; never changes it. Failures are counted, not thrown.
+   */
+  private void shadow(
+      ModelVersion primary,
+      String shadowVersion,
+      List<Map<String, Object>> applicants,
+      CreditResult answer) {
+    ModelVersion shadow;
+    try {
+      shadow = lease(primary.name(), shadowVersion);
+    } catch (RuntimeException notServed) {
+      metrics.shadowFailed(primary.name(), primary.version(), shadowVersion);
+      return;
+    }
+    try {
+      ModelVersion.Credit credit = shadow.credit().orElseThrow();
+      int n = applicants.size();
+      int width = credit.encoder().width();
+      float[] rows = new float[n * width];
+      List<FieldError> errors = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        credit.encoder().encode(applicants.get(i), rows, i * width, "", errors);
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidInputException(errors);
+      }
+      DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
+      runner
+          .run(
+              shadow,
+              List.of(new Tensor(credit.input(), DataType.FP32, new long[] {n, width}, rows)),
+              List.of(credit.output()),
+              deadline(null))
+          .whenComplete(
+              (out, error) -> {
+                shadow.model().release();
+                if (error != null) {
+                  metrics.shadowFailed(primary.name(), primary.version(), shadowVersion);
+                  return;
+                }
+                float[] p = (float[]) out.get(0).data();
+                for (int i = 0; i < n; i++) {
+                  double pd = p[i * credit.outputColumns() + credit.defaultColumn()];
+                  CreditResult.Applicant served = answer.results().get(i);
+                  boolean disagree =
+                      policy.decide(pd, applicants.get(i)).decision() != served.decision();
+                  metrics.shadow(
+                      primary.name(),
+                      primary.version(),
+                      shadowVersion,
+                      disagree,
+                      Math.abs(pd - served.probabilityOfDefault()));
+                }
+              });
+    } catch (RuntimeException e) {
+      shadow.model().release();
+      metrics.shadowFailed(primary.name(), primary.version(), shadowVersion);
+    }
   }
 
   private CreditResult decide(
@@ -427,12 +510,54 @@ public final class ScoringEngine {
     return shape.length == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE, shape[0]);
   }
 
+  private static String firstId(List<Map<String, Object>> applicants) {
+    if (applicants == null || applicants.isEmpty() || applicants.get(0) == null) {
+      return null;
+    }
+    return applicants.get(0).get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
+        ? id
+        : null;
+  }
+
+  /**
+   * The version the router chooses, leased. An explicit version must exist; a routed one that is
+   * not served (e.g. a canary being rolled back) falls back to the latest.
+   */
+  private ModelVersion leaseRouted(String model, String explicit, String stickyKey) {
+    String chosen = router.choose(model, explicit, stickyKey);
+    if (explicit != null || chosen == null) {
+      return lease(model, chosen);
+    }
+    try {
+      return lease(model, chosen);
+    } catch (ScoringException e) {
+      return lease(model, null);
+    }
+  }
+
+  /**
+   * Resolves a version and takes a lease on it, so a reload cannot close it under this request
+   * (released in {@link #record}). A version retired between the two steps is resolved again.
+   */
+  private ModelVersion lease(String model, String version) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      ModelVersion v = repository.resolve(model, version);
+      if (v.model().tryAcquire()) {
+        return v;
+      }
+    }
+    throw ScoringException.notReady("model " + model + " is being reloaded; retry");
+  }
+
   private <T> CompletableFuture<T> record(
       String api, ModelVersion version, CompletableFuture<T> result, long start, int rows) {
     String model = version == null ? ScoringMetrics.UNRESOLVED : version.name();
     String ver = version == null ? ScoringMetrics.UNRESOLVED : version.version();
     return result.whenComplete(
         (ok, error) -> {
+          if (version != null) {
+            version.model().release();
+          }
           String outcome = error == null ? "ok" : outcome(error);
           metrics.request(api, model, ver, outcome, System.nanoTime() - start);
           if (error == null) {

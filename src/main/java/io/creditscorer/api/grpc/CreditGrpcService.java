@@ -167,7 +167,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
         InferenceGrpcService.emptyToNull(request.getModelVersion()),
         applicants,
         InferenceGrpcService.deadline(),
-        IdempotencyKeyInterceptor.KEY.get());
+        CallMetadataInterceptor.IDEMPOTENCY_KEY.get());
   }
 
   static ScoreResponse toProto(CreditResult r) {

@@ -23,6 +23,8 @@ final class GrpcErrors {
       case OVERLOADED, PAYLOAD_TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
       case CONFLICT -> Status.Code.FAILED_PRECONDITION;
+      case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+      case FORBIDDEN -> Status.Code.PERMISSION_DENIED;
       case INTERNAL -> Status.Code.INTERNAL;
     };
   }

@@ -7,6 +7,12 @@ import io.creditscorer.api.grpc.v2.ModelMetadataRequest;
 import io.creditscorer.api.grpc.v2.ModelMetadataResponse;
 import io.creditscorer.api.grpc.v2.ModelReadyRequest;
 import io.creditscorer.api.grpc.v2.ModelReadyResponse;
+import io.creditscorer.api.grpc.v2.RepositoryIndexRequest;
+import io.creditscorer.api.grpc.v2.RepositoryIndexResponse;
+import io.creditscorer.api.grpc.v2.RepositoryModelLoadRequest;
+import io.creditscorer.api.grpc.v2.RepositoryModelLoadResponse;
+import io.creditscorer.api.grpc.v2.RepositoryModelUnloadRequest;
+import io.creditscorer.api.grpc.v2.RepositoryModelUnloadResponse;
 import io.creditscorer.api.grpc.v2.ServerLiveRequest;
 import io.creditscorer.api.grpc.v2.ServerLiveResponse;
 import io.creditscorer.api.grpc.v2.ServerMetadataRequest;
@@ -14,6 +20,7 @@ import io.creditscorer.api.grpc.v2.ServerMetadataResponse;
 import io.creditscorer.api.grpc.v2.ServerReadyRequest;
 import io.creditscorer.api.grpc.v2.ServerReadyResponse;
 import io.creditscorer.app.ServerInfo;
+import io.creditscorer.control.ApiKeys;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.repository.ModelRepository;
@@ -23,6 +30,7 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -32,10 +40,12 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   private final ScoringEngine engine;
   private final ModelRepository repository;
+  private final ApiKeys keys;
 
-  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository) {
+  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository, ApiKeys keys) {
     this.engine = engine;
     this.repository = repository;
+    this.keys = keys;
   }
 
   /** The caller's remaining deadline, or {@code null} for the configured default. */
@@ -134,5 +144,63 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   static <T> void reply(StreamObserver<T> out, T value) {
     out.onNext(value);
     out.onCompleted();
+  }
+
+  @Override
+  @Blocking
+  public void repositoryIndex(
+      RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
+    try {
+      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.VIEWER);
+      RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
+      for (ModelRepository.IndexEntry e : repository.index()) {
+        if (!request.getReady() || e.state().equals("READY")) {
+          b.addModels(
+              RepositoryIndexResponse.ModelIndex.newBuilder()
+                  .setName(e.name())
+                  .setVersion(e.version())
+                  .setState(e.state())
+                  .setReason(e.reason()));
+        }
+      }
+      out.onNext(b.build());
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  @Blocking
+  public void repositoryModelLoad(
+      RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
+    try {
+      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.ADMIN);
+      ModelRepository.Changes changes = repository.load(request.getModelName());
+      if (!changes.failed().isEmpty()) {
+        throw new ScoringException(
+            ScoringException.Kind.CONFLICT,
+            "model " + request.getModelName() + " did not load completely: " + changes.failed());
+      }
+      out.onNext(RepositoryModelLoadResponse.getDefaultInstance());
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  @Blocking
+  public void repositoryModelUnload(
+      RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
+    try {
+      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.ADMIN);
+      repository.modelDirectory(request.getModelName());
+      repository.unload(request.getModelName());
+      out.onNext(RepositoryModelUnloadResponse.getDefaultInstance());
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
   }
 }

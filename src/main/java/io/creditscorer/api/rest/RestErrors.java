@@ -30,6 +30,8 @@ public class RestErrors {
       case NOT_FOUND -> 404;
       case PAYLOAD_TOO_LARGE -> 413;
       case CONFLICT -> 422;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
       case OVERLOADED -> 429;
       case NOT_READY, UNAVAILABLE -> 503;
       case DEADLINE_EXCEEDED -> 504;
@@ -57,6 +59,9 @@ public class RestErrors {
           || s.kind() == ScoringException.Kind.NOT_READY
           || s.kind() == ScoringException.Kind.UNAVAILABLE) {
         r.header("Retry-After", "1");
+      }
+      if (s.kind() == ScoringException.Kind.UNAUTHENTICATED) {
+        r.header("WWW-Authenticate", "Bearer realm=\"model-control\"");
       }
       return r.build();
     }
