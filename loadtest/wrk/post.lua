@@ -5,6 +5,14 @@ wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
 
+-- With RANDOM_APPLICANT set, each request instead scores one random applicant A0000..A0999 by id.
+if os.getenv("RANDOM_APPLICANT") then
+  function request()
+    return wrk.format(nil, nil, nil,
+        string.format('{"applicants":[{"applicant_id":"A%04d"}]}', math.random(0, 999)))
+  end
+end
+
 function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
       + summary.errors.status + summary.errors.timeout
