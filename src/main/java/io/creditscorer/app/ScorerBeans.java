@@ -20,6 +20,7 @@ import io.creditscorer.routing.Router;
 import io.creditscorer.routing.RoutingPolicy;
 import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.EngineSettings;
+import io.creditscorer.scoring.GuardedRunner;
 import io.creditscorer.scoring.InferenceRunner;
 import io.creditscorer.scoring.ScoringEngine;
 import io.creditscorer.scoring.Ticker;
@@ -91,15 +92,18 @@ public class ScorerBeans {
   @Singleton
   InferenceRunner runner(ScorerConfig config, MeterRegistry registry) {
     ScorerConfig.Batching b = config.batching();
-    return new BatchingRunner(
-        new BatchSettings(
-            b.enabled(),
-            b.maxBatchRows(),
-            b.maxDelayMicros(),
-            b.workers().orElse(Runtime.getRuntime().availableProcessors()),
-            b.queueCapacity()),
-        Ticker.system(),
-        registry);
+    ScorerConfig.Inference i = config.inference();
+    return new GuardedRunner(
+        new BatchingRunner(
+            new BatchSettings(
+                b.enabled(),
+                b.maxBatchRows(),
+                b.maxDelayMicros(),
+                b.workers().orElse(Runtime.getRuntime().availableProcessors()),
+                b.queueCapacity()),
+            Ticker.system(),
+            registry),
+        new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()));
   }
 
   @Produces
@@ -126,7 +130,8 @@ public class ScorerBeans {
                         r.canary().orElse(null),
                         r.canaryPercent(),
                         r.shadow().orElse(null),
-                        r.shadowPercent()));
+                        r.shadowPercent(),
+                        r.fallback().orElse(null)));
               } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                     "scorer.routing.\"" + model + "\": " + e.getMessage(), e);

@@ -72,6 +72,9 @@ public interface ScorerConfig {
 
     @WithDefault("0")
     int shadowPercent();
+
+    /** Answers (marked degraded) when the routed version fails or its circuit is open. */
+    Optional<String> fallback();
   }
 
   /** The model-control API (repository extension, routing). */
@@ -209,6 +212,18 @@ public interface ScorerConfig {
     /** Deadline of a request whose caller sets none (header X-Timeout-Ms, gRPC deadline). */
     @WithDefault("2s")
     Duration defaultTimeout();
+
+    /** Calls each version's circuit breaker looks back on. */
+    @WithDefault("20")
+    int circuitWindow();
+
+    /** Share of model failures (the runtime threw) in that window that opens the circuit. */
+    @WithDefault("0.5")
+    double circuitFailureRatio();
+
+    /** How long an open circuit fails calls at once before a trial call. */
+    @WithDefault("10s")
+    Duration circuitOpenFor();
   }
 
   /** Micro-batching defaults; a version's model.json may override each under "batching". */

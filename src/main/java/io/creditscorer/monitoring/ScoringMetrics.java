@@ -139,6 +139,12 @@ public final class ScoringMetrics {
     m.delta.record(deltaPd);
   }
 
+  /** A request answered by the fallback version because the routed one failed. */
+  public void fallback(String model, String failed, String fallback) {
+    problem(
+        "scorer.fallbacks", "Requests answered by the fallback version", model, failed, fallback);
+  }
+
   public void shadowFailed(String model, String served, String shadow) {
     problem("scorer.shadow.failures", "Shadow scorings that failed", model, served, shadow);
   }

@@ -9,12 +9,19 @@ package io.creditscorer.routing;
  * @param shadow a version scored in the background on {@code shadowPercent} % of requests, whose
  *     answer is only compared, never returned; or {@code null}
  * @param shadowPercent 0–100
+ * @param fallback the version that answers (marked degraded) when the routed one fails or its
+ *     circuit breaker is open, or {@code null}
  */
 public record RoutingPolicy(
-    String stable, String canary, int canaryPercent, String shadow, int shadowPercent) {
+    String stable,
+    String canary,
+    int canaryPercent,
+    String shadow,
+    int shadowPercent,
+    String fallback) {
 
   /** Everything to the latest version, no canary, no shadow. */
-  public static final RoutingPolicy LATEST = new RoutingPolicy(null, null, 0, null, 0);
+  public static final RoutingPolicy LATEST = new RoutingPolicy(null, null, 0, null, 0, null);
 
   /**
    * @throws IllegalArgumentException naming the field that is out of range or inconsistent

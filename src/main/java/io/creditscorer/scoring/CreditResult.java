@@ -4,13 +4,23 @@ import io.creditscorer.decision.Decision;
 import io.creditscorer.decision.Reason;
 import java.util.List;
 
-/** The decisions for a {@link CreditRequest}, in request order. */
+/**
+ * The decisions for a {@link CreditRequest}, in request order.
+ *
+ * @param degraded the routed version failed and its designated fallback version answered
+ */
 public record CreditResult(
     String requestId,
     String modelName,
     String modelVersion,
     String policyVersion,
-    List<Applicant> results) {
+    List<Applicant> results,
+    boolean degraded) {
+
+  /** This answer, marked as given by the fallback version. */
+  public CreditResult asDegraded() {
+    return new CreditResult(requestId, modelName, modelVersion, policyVersion, results, true);
+  }
 
   /**
    * One applicant's outcome.

@@ -127,59 +127,100 @@ public final class ScoringEngine {
     try {
       version =
           leaseRouted(settings.creditModel(), request.version(), firstId(request.applicants()));
-      ModelVersion.Credit credit =
-          version
-              .credit()
-              .orElseThrow(
-                  () ->
-                      ScoringException.notFound(
-                          "model " + settings.creditModel() + " has no credit descriptor"));
-      List<Map<String, Object>> applicants = request.applicants();
-      if (applicants == null || applicants.isEmpty()) {
-        throw new InvalidInputException("applicants", "must list at least one applicant");
-      }
-      if (applicants.size() > settings.maxRequestRows()) {
-        throw new InvalidInputException(
-            "applicants",
-            "has "
-                + applicants.size()
-                + " entries; at most "
-                + settings.maxRequestRows()
-                + " per call");
-      }
-      // Applicants that carry an id but not every field are completed from the feature store, all
-      // in one lookup; the others never wait for it (and still score when it is down).
-      List<String> lookups = new ArrayList<>(0);
-      for (Map<String, Object> applicant : applicants) {
-        if (applicant != null
-            && applicant.get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
-            && !credit.encoder().isComplete(applicant)) {
-          lookups.add(id);
-        }
-      }
-      ModelVersion v = version;
-      if (lookups.isEmpty()) {
-        result = encodeAndRun(v, credit, request, Map.of());
-      } else {
-        long lookupStart = System.nanoTime();
+      result = scoreWith(version, request);
+      String fallback = router.policy(settings.creditModel()).fallback();
+      if (request.version() == null && fallback != null && !fallback.equals(version.version())) {
+        ModelVersion primary = version;
         result =
-            features
-                .lookup(lookups)
-                .handle(
-                    (found, error) -> {
-                      metrics.stage(ScoringMetrics.STAGE_FEATURES, System.nanoTime() - lookupStart);
-                      if (error != null) {
-                        throw featureStoreDown(error);
-                      }
-                      return found;
-                    })
-                .thenCompose(found -> encodeAndRun(v, credit, request, found));
+            result.exceptionallyCompose(
+                e ->
+                    GuardedRunner.isModelOutage(e)
+                        ? fallback(primary, fallback, request, e)
+                        : CompletableFuture.failedFuture(e));
       }
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     int rows = request.applicants() == null ? 0 : request.applicants().size();
     return record(API_CREDIT, version, result, start, rows);
+  }
+
+  /**
+   * Answers with the designated fallback version when the routed one failed or its circuit is open;
+   * the answer says {@code degraded}. When the fallback fails too, the original failure is
+   * reported.
+   */
+  private CompletableFuture<CreditResult> fallback(
+      ModelVersion primary, String fallbackVersion, CreditRequest request, Throwable failure) {
+    ModelVersion fallback;
+    try {
+      fallback = lease(primary.name(), fallbackVersion);
+    } catch (RuntimeException notServed) {
+      return CompletableFuture.failedFuture(failure);
+    }
+    metrics.fallback(primary.name(), primary.version(), fallbackVersion);
+    CompletableFuture<CreditResult> answer;
+    try {
+      answer = scoreWith(fallback, request).thenApply(CreditResult::asDegraded);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer
+        .whenComplete((ok, error) -> fallback.model().release())
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(failure));
+  }
+
+  /** Completes the applicants from the feature store where needed, then encodes, runs, decides. */
+  private CompletableFuture<CreditResult> scoreWith(ModelVersion version, CreditRequest request) {
+    ModelVersion.Credit credit =
+        version
+            .credit()
+            .orElseThrow(
+                () ->
+                    ScoringException.notFound(
+                        "model " + settings.creditModel() + " has no credit descriptor"));
+    List<Map<String, Object>> applicants = request.applicants();
+    if (applicants == null || applicants.isEmpty()) {
+      throw new InvalidInputException("applicants", "must list at least one applicant");
+    }
+    if (applicants.size() > settings.maxRequestRows()) {
+      throw new InvalidInputException(
+          "applicants",
+          "has "
+              + applicants.size()
+              + " entries; at most "
+              + settings.maxRequestRows()
+              + " per call");
+    }
+    // Applicants that carry an id but not every field are completed from the feature store, all
+    // in one lookup; the others never wait for it (and still score when it is down).
+    List<String> lookups = new ArrayList<>(0);
+    for (Map<String, Object> applicant : applicants) {
+      if (applicant != null
+          && applicant.get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
+          && !credit.encoder().isComplete(applicant)) {
+        lookups.add(id);
+      }
+    }
+    CompletableFuture<CreditResult> result;
+    if (lookups.isEmpty()) {
+      result = encodeAndRun(version, credit, request, Map.of());
+    } else {
+      long lookupStart = System.nanoTime();
+      result =
+          features
+              .lookup(lookups)
+              .handle(
+                  (found, error) -> {
+                    metrics.stage(ScoringMetrics.STAGE_FEATURES, System.nanoTime() - lookupStart);
+                    if (error != null) {
+                      throw featureStoreDown(error);
+                    }
+                    return found;
+                  })
+              .thenCompose(found -> encodeAndRun(version, credit, request, found));
+    }
+    return result;
   }
 
   private ScoringException featureStoreDown(Throwable error) {
@@ -411,7 +452,7 @@ public final class ScoringEngine {
     listener.decided(version, applicants, decided);
     metrics.stage(ScoringMetrics.STAGE_DECIDE, System.nanoTime() - decideStart);
     return new CreditResult(
-        requestId, version.name(), version.version(), policy.version(), results);
+        requestId, version.name(), version.version(), policy.version(), results, false);
   }
 
   /** Checks the inputs against the version's schema; returns the outputs to compute. */

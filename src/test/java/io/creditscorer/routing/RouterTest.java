@@ -17,7 +17,7 @@ class RouterTest {
 
   @Test
   void aTenPercentCanaryGetsTenPercentOfTenThousandDistinctApplicants() {
-    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 10, null, 0)));
+    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 10, null, 0, null)));
     int canary = 0;
     for (int i = 0; i < 10_000; i++) {
       canary += "2".equals(router.choose("m", null, id(i))) ? 1 : 0;
@@ -27,7 +27,7 @@ class RouterTest {
 
   @Test
   void assignmentIsStickyAndRaisingTheShareOnlyMovesApplicantsToTheCanary() {
-    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 10, null, 0)));
+    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 10, null, 0, null)));
     Map<String, String> first = new HashMap<>();
     for (int i = 0; i < 2_000; i++) {
       first.put(id(i), router.choose("m", null, id(i)));
@@ -36,7 +36,7 @@ class RouterTest {
       assertEquals(
           first.get(id(i)), router.choose("m", null, id(i)), "same applicant, same version");
     }
-    router.set("m", new RoutingPolicy("1", "2", 30, null, 0));
+    router.set("m", new RoutingPolicy("1", "2", 30, null, 0, null));
     for (int i = 0; i < 2_000; i++) {
       if ("2".equals(first.get(id(i)))) {
         assertEquals("2", router.choose("m", null, id(i)), id(i) + " stays on the canary");
@@ -46,7 +46,7 @@ class RouterTest {
 
   @Test
   void anExplicitVersionAlwaysWinsAndNoPolicyMeansTheLatest() {
-    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 100, null, 0)));
+    Router router = new Router(Map.of("m", new RoutingPolicy("1", "2", 100, null, 0, null)));
     assertEquals("1", router.choose("m", "1", "anyone"));
     assertEquals("2", router.choose("m", null, "anyone"));
     assertNull(router.choose("other", null, "anyone"));
@@ -54,14 +54,14 @@ class RouterTest {
 
   @Test
   void theShadowIsSampledAndNeverTheServedVersion() {
-    Router router = new Router(Map.of("m", new RoutingPolicy(null, null, 0, "3", 100)));
+    Router router = new Router(Map.of("m", new RoutingPolicy(null, null, 0, "3", 100, null)));
     assertEquals("3", router.shadow("m", "2"));
     assertNull(router.shadow("m", "3"), "a version is never its own shadow");
-    router.set("m", new RoutingPolicy(null, null, 0, "3", 0));
+    router.set("m", new RoutingPolicy(null, null, 0, "3", 0, null));
     for (int i = 0; i < 1000; i++) {
       assertNull(router.shadow("m", "2"));
     }
-    router.set("m", new RoutingPolicy(null, null, 0, "3", 25));
+    router.set("m", new RoutingPolicy(null, null, 0, "3", 25, null));
     int sampled = 0;
     for (int i = 0; i < 10_000; i++) {
       sampled += router.shadow("m", "2") != null ? 1 : 0;
@@ -73,9 +73,11 @@ class RouterTest {
   void inconsistentPoliciesAreRefusedByField() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> new RoutingPolicy(null, "2", 101, null, 0));
+            IllegalArgumentException.class, () -> new RoutingPolicy(null, "2", 101, null, 0, null));
     assertTrue(e.getMessage().contains("canary_percent"));
-    assertThrows(IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 5, null, 0));
-    assertThrows(IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 0, null, 5));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 5, null, 0, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 0, null, 5, null));
   }
 }

@@ -22,7 +22,7 @@ class IdempotencyCacheTest {
   CompletableFuture<CreditResult> score() {
     scored.incrementAndGet();
     return CompletableFuture.completedFuture(
-        new CreditResult("r" + scored.get(), "m", "1", "p", List.of()));
+        new CreditResult("r" + scored.get(), "m", "1", "p", List.of(), false));
   }
 
   @Test

@@ -176,7 +176,8 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
             .setRequestId(r.requestId())
             .setModelName(r.modelName())
             .setModelVersion(r.modelVersion())
-            .setPolicyVersion(r.policyVersion());
+            .setPolicyVersion(r.policyVersion())
+            .setDegraded(r.degraded());
     for (CreditResult.Applicant a : r.results()) {
       ApplicantResult.Builder result =
           ApplicantResult.newBuilder()

@@ -30,7 +30,8 @@ final class CreditCodec {
       @JsonProperty("model_name") String modelName,
       @JsonProperty("model_version") String modelVersion,
       @JsonProperty("policy_version") String policyVersion,
-      List<ResultJson> results) {}
+      List<ResultJson> results,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean degraded) {}
 
   /** One applicant's outcome. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -89,6 +90,11 @@ final class CreditCodec {
                   .toList()));
     }
     return new CreditResponseJson(
-        r.requestId(), r.modelName(), r.modelVersion(), r.policyVersion(), results);
+        r.requestId(),
+        r.modelName(),
+        r.modelVersion(),
+        r.policyVersion(),
+        results,
+        r.degraded() ? Boolean.TRUE : null);
   }
 }

@@ -55,10 +55,11 @@ public class RepositoryResource {
       String canary,
       @JsonProperty("canary_percent") Integer canaryPercent,
       String shadow,
-      @JsonProperty("shadow_percent") Integer shadowPercent) {
+      @JsonProperty("shadow_percent") Integer shadowPercent,
+      String fallback) {
     static RoutingJson of(RoutingPolicy p) {
       return new RoutingJson(
-          p.stable(), p.canary(), p.canaryPercent(), p.shadow(), p.shadowPercent());
+          p.stable(), p.canary(), p.canaryPercent(), p.shadow(), p.shadowPercent(), p.fallback());
     }
   }
 
@@ -95,13 +96,18 @@ public class RepositoryResource {
     JsonNode root = JsonBodies.parseObject(body, 64 * 1024);
     List<FieldError> errors = new ArrayList<>();
     JsonBodies.rejectUnknown(
-        root, Set.of("stable", "canary", "canary_percent", "shadow", "shadow_percent"), "", errors);
+        root,
+        Set.of("stable", "canary", "canary_percent", "shadow", "shadow_percent", "fallback"),
+        "",
+        errors);
     String stable =
         served(model, JsonBodies.optionalString(root, "stable", "", errors), "stable", errors);
     String canary =
         served(model, JsonBodies.optionalString(root, "canary", "", errors), "canary", errors);
     String shadow =
         served(model, JsonBodies.optionalString(root, "shadow", "", errors), "shadow", errors);
+    String fallback =
+        served(model, JsonBodies.optionalString(root, "fallback", "", errors), "fallback", errors);
     int canaryPercent = percent(root, "canary_percent", errors);
     int shadowPercent = percent(root, "shadow_percent", errors);
     if (!errors.isEmpty()) {
@@ -109,7 +115,7 @@ public class RepositoryResource {
     }
     RoutingPolicy policy;
     try {
-      policy = new RoutingPolicy(stable, canary, canaryPercent, shadow, shadowPercent);
+      policy = new RoutingPolicy(stable, canary, canaryPercent, shadow, shadowPercent, fallback);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("routing", e.getMessage());
     }

@@ -1,0 +1,117 @@
+package io.creditscorer.scoring;
+
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.inference.OnnxModel;
+import io.creditscorer.inference.Tensor;
+import io.creditscorer.repository.ModelVersion;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * A circuit breaker per model version (SmallRye Fault Tolerance) around another runner. Only the
+ * model's own failures count (INTERNAL: the runtime threw); bad input, overload and deadlines do
+ * not. When a version keeps failing its circuit opens and calls fail at once with UNAVAILABLE (503)
+ * naming the version, until a trial call after {@code openFor} succeeds. The timeout is each
+ * request's deadline and the bulkhead is the micro-batcher's bounded queue and worker count, both
+ * enforced by the runner underneath. Thread-safe.
+ */
+public final class GuardedRunner implements InferenceRunner {
+
+  /**
+   * @param windowCalls calls the breaker looks back on
+   * @param failureRatio share of model failures in that window that opens the circuit
+   * @param openFor how long it stays open before a trial call
+   */
+  public record Settings(int windowCalls, double failureRatio, Duration openFor) {}
+
+  private final InferenceRunner runner;
+  private final Settings settings;
+  private final Map<OnnxModel, TypedGuard<CompletionStage<List<Tensor>>>> guards =
+      new ConcurrentHashMap<>();
+
+  public GuardedRunner(InferenceRunner runner, Settings settings) {
+    this.runner = runner;
+    this.settings = settings;
+  }
+
+  @Override
+  public CompletableFuture<List<Tensor>> run(
+      ModelVersion version, List<Tensor> feeds, List<String> outputs, long deadline) {
+    TypedGuard<CompletionStage<List<Tensor>>> guard =
+        guards.computeIfAbsent(version.model(), m -> guard(version));
+    CompletableFuture<List<Tensor>> result;
+    try {
+      result = guard.get(() -> runner.run(version, feeds, outputs, deadline)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.exceptionallyCompose(
+        e -> CompletableFuture.failedFuture(translate(version, unwrap(e))));
+  }
+
+  private Throwable translate(ModelVersion version, Throwable e) {
+    if (e instanceof CircuitBreakerOpenException) {
+      return ScoringException.unavailable(
+          "model "
+              + version.id()
+              + " keeps failing: its circuit breaker is open for "
+              + settings.openFor().toMillis()
+              + " ms before a trial call; retry later or pin another version",
+          e);
+    }
+    return e;
+  }
+
+  private TypedGuard<CompletionStage<List<Tensor>>> guard(ModelVersion version) {
+    return TypedGuard.create(new TypeLiteral<CompletionStage<List<Tensor>>>() {})
+        .withDescription("inference " + version.id())
+        .withCircuitBreaker()
+        .name("inference-" + version.id() + "-" + System.identityHashCode(version.model()))
+        .requestVolumeThreshold(settings.windowCalls())
+        .failureRatio(settings.failureRatio())
+        .delay(settings.openFor().toMillis(), ChronoUnit.MILLIS)
+        .successThreshold(1)
+        .when(GuardedRunner::isModelFailure)
+        .done()
+        .withThreadOffload(false)
+        .build();
+  }
+
+  /** Whether a failure is the model's own (the runtime threw), not the caller's or the load's. */
+  public static boolean isModelFailure(Throwable e) {
+    Throwable t = unwrap(e);
+    return t instanceof ScoringException s && s.kind() == ScoringException.Kind.INTERNAL;
+  }
+
+  /**
+   * Whether a failure means the version is unusable right now: it failed, or its circuit is open.
+   */
+  public static boolean isModelOutage(Throwable e) {
+    Throwable t = unwrap(e);
+    return isModelFailure(t) || t.getCause() instanceof CircuitBreakerOpenException;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  @Override
+  public void release(ModelVersion version) {
+    guards.remove(version.model());
+    runner.release(version);
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+  }
+}

@@ -1,0 +1,175 @@
+package io.creditscorer.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.creditscorer.TestModels;
+import io.creditscorer.TestRepositoryResource;
+import io.creditscorer.api.rest.CreditApiTest;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.features.FeatureStore;
+import io.creditscorer.inference.Tensor;
+import io.creditscorer.monitoring.ScoringMetrics;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.routing.Router;
+import io.creditscorer.routing.RoutingPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A version whose inference fails (failures injected in front of the real runtime): its circuit
+ * breaker opens, the fallback version answers marked degraded, and the version recovers. Runs in
+ * the Quarkus container because SmallRye Fault Tolerance's guards live there.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestRepositoryResource.class)
+class FallbackTest {
+
+  /** Runs the real models; fails version 2 while {@code failing} is set. */
+  final class FaultInjectingRunner implements InferenceRunner {
+    final AtomicBoolean failing = new AtomicBoolean();
+    final AtomicInteger version2Calls = new AtomicInteger();
+    final DirectRunner direct = new DirectRunner();
+
+    @Override
+    public CompletableFuture<List<Tensor>> run(
+        ModelVersion version, List<Tensor> feeds, List<String> outputs, long deadline) {
+      if (version.version().equals("2")) {
+        version2Calls.incrementAndGet();
+        if (failing.get()) {
+          return CompletableFuture.failedFuture(
+              new ScoringException(ScoringException.Kind.INTERNAL, "injected runtime failure"));
+        }
+      }
+      return direct.run(version, feeds, outputs, deadline);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  ModelRepository repository;
+  FaultInjectingRunner faults;
+  Router router;
+  ScoringEngine engine;
+
+  @BeforeEach
+  void setUp() {
+    repository = TestModels.shippedModels();
+    faults = new FaultInjectingRunner();
+    router = new Router(Map.of("credit-risk", new RoutingPolicy(null, null, 0, null, 0, "1")));
+    engine =
+        new ScoringEngine(
+            repository,
+            new GuardedRunner(faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300))),
+            new EngineSettings(
+                512,
+                "credit-risk",
+                Duration.ofSeconds(10),
+                0,
+                EngineSettings.PolicyOverride.none(),
+                Duration.ofMinutes(1),
+                100),
+            new ScoringMetrics(new SimpleMeterRegistry()),
+            Ticker.system(),
+            r -> {},
+            DecisionListener.none(),
+            FeatureStore.none(),
+            router,
+            Runnable::run);
+  }
+
+  @AfterEach
+  void tearDown() {
+    repository.close();
+  }
+
+  CreditResult score(String version) throws Exception {
+    return engine
+        .score(new CreditRequest(null, version, List.of(CreditApiTest.applicant()), null, null))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  static ScoringException failure(Exception e) {
+    return (ScoringException) (e instanceof ExecutionException ? e.getCause() : e);
+  }
+
+  @Test
+  void aFailingVersionOpensItsCircuitTheFallbackAnswersDegradedAndItRecovers() throws Exception {
+    CreditResult healthy = score(null);
+    assertEquals("2", healthy.modelVersion());
+    assertFalse(healthy.degraded());
+
+    faults.failing.set(true);
+    int before = faults.version2Calls.get();
+    for (int i = 0; i < 4; i++) {
+      CreditResult r = score(null);
+      assertEquals("1", r.modelVersion());
+      assertTrue(r.degraded(), "answered by the fallback, and says so");
+    }
+    // the window holds the healthy call and three failures: 3/4 >= 0.5 opens the circuit
+    int calls = faults.version2Calls.get();
+    assertEquals(before + 3, calls);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(score(null).degraded());
+    }
+    assertEquals(calls, faults.version2Calls.get(), "the open circuit no longer calls it");
+
+    faults.failing.set(false);
+    CreditResult r = score(null);
+    for (int i = 0; i < 100 && r.degraded(); i++) { // the trial call after the open period
+      Thread.sleep(20);
+      r = score(null);
+    }
+    assertFalse(r.degraded(), "version 2 answers again without a restart");
+    assertEquals("2", r.modelVersion());
+  }
+
+  @Test
+  void withoutAFallbackAnOpenCircuitIsA503NamingTheVersion() throws Exception {
+    router.set("credit-risk", RoutingPolicy.LATEST);
+    faults.failing.set(true);
+    for (int i = 0; i < 4; i++) {
+      Exception e =
+          org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> score(null));
+      assertEquals(ScoringException.Kind.INTERNAL, failure(e).kind());
+    }
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> score(null));
+    assertEquals(ScoringException.Kind.UNAVAILABLE, failure(e).kind());
+    assertTrue(failure(e).getMessage().contains("credit-risk/2"), failure(e).getMessage());
+    assertTrue(failure(e).getMessage().contains("circuit breaker is open"));
+  }
+
+  @Test
+  void anExplicitVersionIsNeverSwappedForTheFallback() {
+    faults.failing.set(true);
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> score("2"));
+    assertEquals(ScoringException.Kind.INTERNAL, failure(e).kind());
+  }
+
+  @Test
+  void badInputDoesNotCountAgainstTheVersion() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      Map<String, Object> bad = new java.util.HashMap<>(CreditApiTest.applicant());
+      bad.put("age", 7);
+      engine.score(new CreditRequest(null, null, List.of(bad), null, null));
+    }
+    CreditResult r = score(null);
+    assertFalse(r.degraded());
+    assertEquals("2", r.modelVersion());
+  }
+}
