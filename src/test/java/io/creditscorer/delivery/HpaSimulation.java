@@ -550,13 +550,13 @@ public final class HpaSimulation {
         simulate(NATIVE, NATIVE.hpaFor(hpa), Scenario.RAMP.traffic(), Scenario.RAMP.seconds());
     System.out.println();
     System.out.println(
-        "Ramp, every 15 s around the event (pods: replicas / ready; refused: req/s; p99: ms)");
+        "Ramp, every 15 s, 5 s after each autoscaler sync (pods: replicas / ready; refused: req/s; p99: ms)");
     System.out.println();
     System.out.println(
         "| t s | offered req/s | JVM pods | JVM refused | JVM p99 | native pods | native refused | native p99 |");
     System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (int t = 105; t <= 1800; t += 15) {
-      if (t > 420 && t < 1185 || t > 1560 && t < 1785) {
+    for (int t = 110; t <= 1800; t += 15) {
+      if (t > 425 && t < 1190 || t > 1565 && t < 1790) {
         continue;
       }
       Second j = jvm.seconds().get(Math.min(t, 1799));
