@@ -83,7 +83,7 @@ class DockerfileTest {
     assertTrue(stages.size() >= 2, "multi-stage");
     Stage build = stages.get(0);
     Stage run = stages.get(stages.size() - 1);
-    String release = pomProperty("maven.compiler.release");
+    String release = pomElement("maven.compiler.release");
     assertTrue(build.from().contains("temurin-" + release), build.from());
     assertTrue(build.last("RUN").matches("mvn .*package.*"), build.last("RUN"));
     assertTrue(
@@ -164,10 +164,6 @@ class DockerfileTest {
     assertTrue(
         run.all("RUN").stream().anyMatch(r -> r.contains("chown") && r.contains(auditDir)),
         "the audit directory belongs to the service user");
-  }
-
-  private static String pomProperty(String name) throws Exception {
-    return pomElement(name);
   }
 
   private static String pomElement(String name) throws Exception {
