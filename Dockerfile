@@ -1,22 +1,31 @@
-# Multi-stage build of the JVM image. Build: docker build -t credit-scorer .
-# Run:   docker run -p 8080:8080 -p 9000:9000 credit-scorer
-# Models are baked in at /app/models; mount a volume there to serve others.
+# JVM image: Maven builds the Quarkus fast-jar, a JRE runs it as a non-root user (docs/OPERATIONS.md).
+#   docker build -t credit-scorer:0.1.0 .
+#   docker run --rm -p 8080:8080 -p 9000:9000 credit-scorer:0.1.0
+# Models are baked in at /app/models; serve others by mounting a repository over it:
+#   docker run --rm -p 8080:8080 -v "$PWD/models:/app/models:ro" credit-scorer:0.1.0
+# Native variant: Dockerfile.native. DockerfileTest checks this file against the project.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
-COPY models models
-COPY data data
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q package -Dmaven.test.skip=true
 
-FROM eclipse-temurin:17-jre
-RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin scorer
+FROM eclipse-temurin:17-jre-noble
+RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin scorer \
+    && mkdir -p /var/log/credit-scorer && chown 10001:10001 /var/log/credit-scorer
 WORKDIR /app
-COPY --from=build --chown=10001 /src/target/quarkus-app/ /app/
-COPY --from=build --chown=10001 /src/models/ /app/models/
+# The fast-jar in layers, least often changed first: dependencies, then the application.
+COPY --from=build --chown=10001:10001 /src/target/quarkus-app/lib/ /app/lib/
+COPY --from=build --chown=10001:10001 /src/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
+COPY --from=build --chown=10001:10001 /src/target/quarkus-app/app/ /app/app/
+COPY --from=build --chown=10001:10001 /src/target/quarkus-app/quarkus/ /app/quarkus/
+COPY --chown=10001:10001 models/ /app/models/
+# The embedded feature-store snapshot (applicants A0000..A0999, scorer.features.snapshot).
+COPY --chown=10001:10001 data/applicants.jsonl /app/data/applicants.jsonl
 USER 10001
 EXPOSE 8080 9000
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dquarkus.http.host=0.0.0.0" \
-    SCORER_REPOSITORY_PATH=/app/models
+    SCORER_REPOSITORY_PATH=/app/models \
+    QUARKUS_LOG_HANDLER_FILE_AUDIT_PATH=/var/log/credit-scorer/decisions.log
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

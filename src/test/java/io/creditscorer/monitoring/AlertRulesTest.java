@@ -1,22 +1,15 @@
 package io.creditscorer.monitoring;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.TestRepositoryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,23 +25,7 @@ class AlertRulesTest {
   static final Path DASHBOARD = Path.of("k8s/monitoring/grafana-dashboard.json");
 
   static String promtool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("promtool"));
-    command.addAll(List.of(args));
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(command)
-              .directory(RULES.getParent().toFile())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new AssertionError(
-          "promtool is not on PATH; install it with: apt-get install -y prometheus", e);
-    }
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool finished");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    return Promtool.run(RULES.getParent(), args);
   }
 
   @Test
@@ -69,31 +46,11 @@ class AlertRulesTest {
 
   @Test
   void everyMetricTheRulesUseIsExported() throws Exception {
-    // Traffic first, so that lazily registered meters exist.
-    given()
-        .contentType("application/json")
-        .body(Map.of("applicants", List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
-        .post("/v1/credit/score")
-        .then()
-        .statusCode(200);
     TreeSet<String> used = new TreeSet<>();
     for (Path file : List.of(RULES, DASHBOARD)) {
-      Matcher m = Pattern.compile("\\b(scorer_[a-z_]+)").matcher(Files.readString(file));
-      while (m.find()) {
-        used.add(m.group(1));
-      }
+      used.addAll(ExportedMetrics.scorerNames(Files.readString(file)));
     }
-    String metrics = "";
-    for (int attempt = 0; attempt < 100; attempt++) {
-      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-      if (metrics.contains("scorer_drift_psi{")) {
-        break;
-      }
-      Thread.sleep(50); // drift gauges appear after the drift thread's first observation
-    }
-    for (String name : used) {
-      assertTrue(metrics.contains("\n" + name), name + " is not exported");
-    }
+    ExportedMetrics.assertExported(used, ExportedMetrics.scrape(), "alerts or dashboard");
     assertTrue(used.size() >= 12, used.toString());
   }
 

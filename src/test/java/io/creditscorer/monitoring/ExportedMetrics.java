@@ -1,0 +1,62 @@
+package io.creditscorer.monitoring;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the running service exports at {@code /q/metrics}, for the tests that check that alerts,
+ * dashboards, autoscaling rules and canary analysis name real metrics. Needs a running
+ * {@code @QuarkusTest} application.
+ */
+public final class ExportedMetrics {
+
+  private static final Pattern SCORER_METRIC = Pattern.compile("\\b(scorer_[a-z_]+)");
+
+  private ExportedMetrics() {}
+
+  /** Every {@code scorer_*} name the text mentions. */
+  public static Set<String> scorerNames(String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = SCORER_METRIC.matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /**
+   * The metrics page after one credit decision (lazily registered meters exist then) and once the
+   * drift thread has made its first observation (drift gauges appear after it).
+   */
+  public static String scrape() throws InterruptedException {
+    given()
+        .contentType("application/json")
+        .body(Map.of("applicants", List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
+        .post("/v1/credit/score")
+        .then()
+        .statusCode(200);
+    String metrics = "";
+    for (int attempt = 0; attempt < 100; attempt++) {
+      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+      if (metrics.contains("scorer_drift_psi{")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    return metrics;
+  }
+
+  /** Fails naming the first of {@code names} that the metrics page does not export. */
+  public static void assertExported(Set<String> names, String metrics, String usedBy) {
+    for (String name : names) {
+      assertTrue(metrics.contains("\n" + name), name + " (used by " + usedBy + ") is not exported");
+    }
+  }
+}
