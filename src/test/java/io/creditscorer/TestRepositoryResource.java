@@ -16,15 +16,21 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
   public static final double MAX_AUTO_APPROVE = 20_000;
   public static final Path AUDIT_LOG = Path.of("target/test-audit/decisions.log");
 
+  /** The decision store starts empty for every test run. */
+  public static final Path FEEDBACK_STORE = Path.of("target/test-feedback");
+
   @Override
   public Map<String, String> start() {
     try {
       TestModels.writeRepository(ROOT);
+      TestModels.deleteRecursively(FEEDBACK_STORE);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
     return Map.of(
         "scorer.repository.path", ROOT.toString(),
+        "scorer.feedback.store.path", FEEDBACK_STORE.toString(),
+        "scorer.feedback.refresh-interval", "100ms",
         "scorer.http.max-body-bytes", Long.toString(MAX_BODY_BYTES),
         "scorer.inference.max-request-rows", "512",
         "scorer.credit.policy.version", POLICY_VERSION,
