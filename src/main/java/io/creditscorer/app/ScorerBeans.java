@@ -165,9 +165,18 @@ public class ScorerBeans {
     return value.isPresent() ? value.getAsDouble() : null;
   }
 
-  /** Loads and warms every model before the service reports ready. */
-  void onStart(@Observes StartupEvent event, ModelRepository repository, MeterRegistry registry) {
+  /**
+   * Loads and warms every model before the service reports ready; then opens the decision store
+   * (replaying its file at start-up, not on the first request) and computes performance once the
+   * stable versions are known.
+   */
+  void onStart(
+      @Observes StartupEvent event,
+      ModelRepository repository,
+      MeterRegistry registry,
+      OutcomeFeedback feedback) {
     repository.loadAll();
+    feedback.refresh();
     Gauge.builder("scorer.model.load.failures", repository, r -> r.failures().size())
         .description("Model versions found in the repository that failed to load")
         .register(registry);

@@ -1,15 +1,14 @@
 package io.creditscorer.feedback;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,11 @@ public final class DecisionStore implements AutoCloseable {
   private static final int COMPACT_SLACK = 1000;
 
   private static final Logger LOG = Logger.getLogger(DecisionStore.class);
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** Lines are separated by the writer's own newline, not by a root value separator. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(new JsonFactoryBuilder().rootValueSeparator((String) null).build())
+          .build();
 
   /** A decision as the engine made it. */
   public record NewDecision(
@@ -133,7 +136,7 @@ public final class DecisionStore implements AutoCloseable {
   private final Map<String, Entry> byRequest = new HashMap<>();
   private final Map<String, Entry> byApplicant = new HashMap<>();
   private FileOutputStream out;
-  private Writer writer;
+  private JsonGenerator json;
   private long nextSeq = 1;
   private long fileLines;
   private int outcomes;
@@ -262,9 +265,9 @@ public final class DecisionStore implements AutoCloseable {
                     d.decidedAt(),
                     null));
         link(e);
-        write(decisionLine(e.decision));
+        writeDecision(json, e.decision);
       }
-      writer.flush();
+      json.flush();
       changes++;
       evictOverBounds();
       compactIfWorthwhile();
@@ -376,7 +379,7 @@ public final class DecisionStore implements AutoCloseable {
     outcomes++;
     changes++;
     try {
-      write(outcomeLine(entry.decision));
+      writeOutcome(json, entry.decision);
     } catch (IOException e) {
       throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
     }
@@ -386,44 +389,44 @@ public final class DecisionStore implements AutoCloseable {
   /** Flushes and syncs the file to the device. */
   public synchronized void sync() {
     try {
-      writer.flush();
+      json.flush();
       out.getFD().sync();
     } catch (IOException e) {
       throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private void write(ObjectNode line) throws IOException {
-    writer.write(JSON.writeValueAsString(line));
-    writer.write('\n');
+  /** One line per decision, streamed (no tree per line: this runs for every decision). */
+  private void writeDecision(JsonGenerator g, StoredDecision d) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", "decision");
+    g.writeNumberField("seq", d.seq());
+    g.writeStringField("request_id", d.requestId());
+    if (d.applicantId() != null) {
+      g.writeStringField("applicant_id", d.applicantId());
+    }
+    g.writeStringField("model_name", d.modelName());
+    g.writeStringField("model_version", d.modelVersion());
+    g.writeNumberField("probability_of_default", d.probabilityOfDefault());
+    g.writeNumberField("score", d.score());
+    g.writeStringField("decision", d.decision());
+    g.writeStringField("decided_at", d.decidedAt().toString());
+    g.writeEndObject();
+    g.writeRaw('\n');
     fileLines++;
   }
 
-  private static ObjectNode decisionLine(StoredDecision d) {
-    ObjectNode n =
-        JSON.createObjectNode()
-            .put("type", "decision")
-            .put("seq", d.seq())
-            .put("request_id", d.requestId());
-    if (d.applicantId() != null) {
-      n.put("applicant_id", d.applicantId());
-    }
-    return n.put("model_name", d.modelName())
-        .put("model_version", d.modelVersion())
-        .put("probability_of_default", d.probabilityOfDefault())
-        .put("score", d.score())
-        .put("decision", d.decision())
-        .put("decided_at", d.decidedAt().toString());
-  }
-
-  private static ObjectNode outcomeLine(StoredDecision d) {
+  private void writeOutcome(JsonGenerator g, StoredDecision d) throws IOException {
     Outcome o = d.outcome();
-    return JSON.createObjectNode()
-        .put("type", "outcome")
-        .put("seq", d.seq())
-        .put("defaulted", o.defaulted())
-        .put("observed_at", o.observedAt().toString())
-        .put("recorded_at", o.recordedAt().toString());
+    g.writeStartObject();
+    g.writeStringField("type", "outcome");
+    g.writeNumberField("seq", d.seq());
+    g.writeBooleanField("defaulted", o.defaulted());
+    g.writeStringField("observed_at", o.observedAt().toString());
+    g.writeStringField("recorded_at", o.recordedAt().toString());
+    g.writeEndObject();
+    g.writeRaw('\n');
+    fileLines++;
   }
 
   private long liveLines() {
@@ -438,26 +441,25 @@ public final class DecisionStore implements AutoCloseable {
 
   /** Rewrites the file with only the live entries, atomically, then appends to it again. */
   private void compact() throws IOException {
-    if (writer != null) {
-      writer.close();
+    if (json != null) {
+      json.close();
     }
     Path tmp = file.resolveSibling(FILE + ".tmp");
     try (FileOutputStream tmpOut = new FileOutputStream(tmp.toFile());
-        Writer w = new BufferedWriter(new OutputStreamWriter(tmpOut, StandardCharsets.UTF_8))) {
-      writer = w;
+        JsonGenerator g = JSON.getFactory().createGenerator(tmpOut, JsonEncoding.UTF8)) {
       fileLines = 0;
       for (Entry e : entries) {
-        write(decisionLine(e.decision));
+        writeDecision(g, e.decision);
         if (e.decision.outcome() != null) {
-          write(outcomeLine(e.decision));
+          writeOutcome(g, e.decision);
         }
       }
-      w.flush();
+      g.flush();
       tmpOut.getFD().sync();
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     out = new FileOutputStream(file.toFile(), true);
-    writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
   }
 
   /** Visits every live decision, oldest first, under the lock. */
@@ -500,16 +502,16 @@ public final class DecisionStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (writer == null) {
+    if (json == null) {
       return;
     }
     try {
-      writer.flush();
+      json.flush();
       out.getFD().sync();
-      writer.close();
+      json.close();
     } catch (IOException e) {
       LOG.errorf("decision store %s could not be closed cleanly: %s", file, e.getMessage());
     }
-    writer = null;
+    json = null;
   }
 }

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 
@@ -65,17 +67,18 @@ public final class PerformanceWindows {
   private record Observed(
       double pd, String decision, boolean defaulted, Instant observedAt, long seq) {}
 
+  /** A version's counts and its window so far: the latest outcomes, oldest at the head. */
   private static final class Tally {
     int decisions;
     int outcomes;
-    final List<Observed> recent = new ArrayList<>();
+    final PriorityQueue<Observed> recent = new PriorityQueue<>(OLDEST_FIRST);
   }
 
   private static final Comparator<Key> KEY_ORDER =
       Comparator.comparing(Key::model).thenComparing(Key::version, ModelRepository.VERSION_ORDER);
 
-  private static final Comparator<Observed> LATEST_FIRST =
-      Comparator.comparing(Observed::observedAt).thenComparingLong(Observed::seq).reversed();
+  private static final Comparator<Observed> OLDEST_FIRST =
+      Comparator.comparing(Observed::observedAt).thenComparingLong(Observed::seq);
 
   private PerformanceWindows() {}
 
@@ -86,7 +89,7 @@ public final class PerformanceWindows {
   public static Report compute(
       DecisionStore store, Instant now, Settings settings, BiPredicate<String, String> stable) {
     Instant oldest = now.minus(settings.maxAge());
-    Map<Key, Tally> tallies = new TreeMap<>(KEY_ORDER);
+    Map<Key, Tally> tallies = new HashMap<>();
     store.forEach(
         d -> {
           Tally t =
@@ -103,19 +106,25 @@ public final class PerformanceWindows {
                       o.defaulted(),
                       o.observedAt(),
                       d.seq()));
+              if (t.recent.size() > settings.maxOutcomes()) {
+                t.recent.poll(); // the oldest leaves the window
+              }
             }
           }
         });
-    List<VersionPerformance> versions = new ArrayList<>(tallies.size());
-    tallies.forEach(
-        (k, t) -> {
-          t.recent.sort(LATEST_FIRST);
-          List<Observed> window =
-              t.recent.subList(0, Math.min(settings.maxOutcomes(), t.recent.size()));
-          versions.add(
-              performance(
-                  k, stable.test(k.model(), k.version()), t, window, settings.calibrationBands()));
-        });
+    List<Key> keys = new ArrayList<>(tallies.keySet());
+    keys.sort(KEY_ORDER);
+    List<VersionPerformance> versions = new ArrayList<>(keys.size());
+    for (Key k : keys) {
+      Tally t = tallies.get(k);
+      versions.add(
+          performance(
+              k,
+              stable.test(k.model(), k.version()),
+              t,
+              new ArrayList<>(t.recent),
+              settings.calibrationBands()));
+    }
     return new Report(now, settings.maxOutcomes(), settings.maxAge(), List.copyOf(versions));
   }
 
