@@ -18,10 +18,14 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
   public static final String VIEWER_KEY = "test-viewer-key-0123456789";
 
+  /** The decision store starts empty for every test run. */
+  public static final Path FEEDBACK_STORE = Path.of("target/test-feedback");
+
   @Override
   public Map<String, String> start() {
     try {
       TestModels.writeRepository(ROOT);
+      TestModels.deleteRecursively(FEEDBACK_STORE);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -32,6 +36,10 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
         VIEWER_KEY,
         "scorer.repository.path",
         ROOT.toString(),
+        "scorer.feedback.store.path",
+        FEEDBACK_STORE.toString(),
+        "scorer.feedback.refresh-interval",
+        "100ms",
         "scorer.http.max-body-bytes",
         Long.toString(MAX_BODY_BYTES),
         "scorer.inference.max-request-rows",

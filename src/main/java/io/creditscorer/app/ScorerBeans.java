@@ -10,6 +10,10 @@ import io.creditscorer.features.GuardedFeatureSource;
 import io.creditscorer.features.NearCacheFeatureStore;
 import io.creditscorer.features.RedisFeatureSource;
 import io.creditscorer.features.SnapshotFeatureStore;
+import io.creditscorer.feedback.DecisionStore;
+import io.creditscorer.feedback.FeedbackSettings;
+import io.creditscorer.feedback.OutcomeFeedback;
+import io.creditscorer.feedback.PerformanceWindows;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
@@ -18,6 +22,7 @@ import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.routing.Router;
 import io.creditscorer.routing.RoutingPolicy;
+import io.creditscorer.scoring.AuditSink;
 import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.GuardedRunner;
@@ -199,7 +204,8 @@ public class ScorerBeans {
       FeatureStore features,
       Router router,
       ScorerConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      OutcomeFeedback feedback) {
     ScorerConfig.Credit credit = config.credit();
     ScorerConfig.Credit.Policy policy = credit.policy();
     return new ScoringEngine(
@@ -219,11 +225,57 @@ public class ScorerBeans {
             credit.idempotency().maxKeys()),
         new ScoringMetrics(registry),
         Ticker.system(),
-        new LogAuditSink(Clock.systemUTC()),
+        audit(new LogAuditSink(Clock.systemUTC()), feedback),
         drift(config.drift(), registry),
         features,
         router,
         shadowExecutor);
+  }
+
+  /** Every decision goes to the audit log, then to the decision store's queue. */
+  private static AuditSink audit(LogAuditSink log, OutcomeFeedback feedback) {
+    return record -> {
+      log.record(record);
+      feedback.record(record);
+    };
+  }
+
+  /**
+   * The decision store (replayed from its file) and outcome feedback, with its background thread
+   * (every 10 ms). The stable version is the configured one, or the one requests get by default.
+   */
+  @Produces
+  @Singleton
+  OutcomeFeedback feedback(
+      ScorerConfig config, ModelRepository repository, MeterRegistry registry) {
+    ScorerConfig.Feedback fb = config.feedback();
+    DecisionStore store =
+        DecisionStore.open(
+            fb.store().path(), fb.store().maxEntries(), fb.store().retention(), Clock.systemUTC());
+    String creditModel = config.credit().model();
+    OutcomeFeedback feedback =
+        new OutcomeFeedback(
+            store,
+            new FeedbackSettings(
+                fb.queueCapacity(),
+                fb.maxOutcomesPerRequest(),
+                fb.refreshInterval(),
+                new PerformanceWindows.Settings(
+                    fb.windowOutcomes(), fb.windowDuration(), fb.calibrationBands())),
+            Clock.systemUTC(),
+            (model, version) ->
+                model.equals(creditModel)
+                    && version.equals(
+                        fb.stableVersion()
+                            .orElseGet(
+                                () ->
+                                    repository
+                                        .model(model)
+                                        .map(m -> m.latest().version())
+                                        .orElse(null))),
+            registry);
+    feedback.start(Duration.ofMillis(10));
+    return feedback;
   }
 
   /** Drift windows, processed by one background thread every 10 ms, or nothing. */
@@ -251,17 +303,23 @@ public class ScorerBeans {
     return value.isPresent() ? value.getAsDouble() : null;
   }
 
-  /** Loads and warms every model before the service reports ready, then polls for changes. */
+  /**
+   * Loads and warms every model before the service reports ready; then opens the decision store
+   * (replaying its file at start-up, not on the first request), computes performance once the
+   * stable versions are known, and polls the repository for changes.
+   */
   void onStart(
       @Observes StartupEvent event,
       ModelRepository repository,
       InferenceRunner runner,
       ScorerConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      OutcomeFeedback feedback) {
     // A retired version is drained on the thread that answers its last request: free its
     // batcher elsewhere, never from one of that batcher's own workers.
     repository.onRetired(v -> CompletableFuture.runAsync(() -> runner.release(v)));
     repository.loadAll();
+    feedback.refresh();
     Duration poll = config.repository().pollInterval();
     if (!poll.isZero() && !poll.isNegative()) {
       poller =
@@ -289,6 +347,11 @@ public class ScorerBeans {
     Gauge.builder("scorer.models.ready", repository, r -> r.isReady() ? 1 : 0)
         .description("1 once every model has loaded and warmed up")
         .register(registry);
+  }
+
+  /** Stores what is queued and closes the decision store's file. */
+  void closeFeedback(@Disposes OutcomeFeedback feedback) {
+    feedback.close();
   }
 
   void closeRunner(@Disposes InferenceRunner runner) {

@@ -161,6 +161,61 @@ public interface ScorerConfig {
     }
   }
 
+  Feedback feedback();
+
+  /** Outcome feedback: the decision store and realised performance per model version. */
+  interface Feedback {
+    Store store();
+
+    /**
+     * Decisions that may wait for the feedback thread (it runs every 10 ms); beyond it they are not
+     * stored (counted).
+     */
+    @WithDefault("16384")
+    int queueCapacity();
+
+    /** Most outcomes in one report. */
+    @WithDefault("10000")
+    int maxOutcomesPerRequest();
+
+    /** The window per model version holds at most this many outcomes, the latest observed. */
+    @WithDefault("5000")
+    int windowOutcomes();
+
+    /** Outcomes observed longer ago than this leave the window. */
+    @WithDefault("90d")
+    Duration windowDuration();
+
+    /** Equal-width bands of predicted probability of default for calibration. */
+    @WithDefault("10")
+    int calibrationBands();
+
+    /** How often realised performance is recomputed (on the feedback thread). */
+    @WithDefault("5s")
+    Duration refreshInterval();
+
+    /**
+     * The credit model's stable version, against which others (canaries) are compared; default: the
+     * version that answers requests naming none.
+     */
+    Optional<String> stableVersion();
+
+    /** The embedded decision store: an append-only file, replayed at start-up. */
+    interface Store {
+      /** Directory of decisions.jsonl; relative to the working directory. */
+      @WithDefault("target/feedback")
+      Path path();
+
+      /** Most decisions kept; the oldest are evicted first. */
+      @WithDefault("100000")
+      int maxEntries();
+
+      /** Decisions older than this are evicted. */
+      @WithDefault("400d")
+      Duration retention();
+    }
+  }
+
   /** The model repository. */
   interface Repository {
     /** Directory of {@code <model>/<version>/model.onnx}; relative to the working directory. */

@@ -33,7 +33,7 @@ public final class ExportedMetrics {
 
   /**
    * The metrics page after one credit decision (lazily registered meters exist then) and once the
-   * drift thread has made its first observation (drift gauges appear after it).
+   * drift and feedback threads have taken it (their gauges appear after that).
    */
   public static String scrape() throws InterruptedException {
     given()
@@ -45,7 +45,7 @@ public final class ExportedMetrics {
     String metrics = "";
     for (int attempt = 0; attempt < 100; attempt++) {
       metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-      if (metrics.contains("scorer_drift_psi{")) {
+      if (metrics.contains("scorer_drift_psi{") && metrics.contains("scorer_outcome_auc{")) {
         break;
       }
       Thread.sleep(50);

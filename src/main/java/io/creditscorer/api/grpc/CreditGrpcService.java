@@ -6,18 +6,22 @@ import com.google.protobuf.Value;
 import io.creditscorer.api.grpc.credit.ApplicantResult;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
 import io.creditscorer.api.grpc.credit.FieldProblem;
+import io.creditscorer.api.grpc.credit.OutcomesRequest;
+import io.creditscorer.api.grpc.credit.OutcomesResponse;
 import io.creditscorer.api.grpc.credit.Reason;
 import io.creditscorer.api.grpc.credit.ScoreError;
 import io.creditscorer.api.grpc.credit.ScoreRequest;
 import io.creditscorer.api.grpc.credit.ScoreResponse;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
 import io.creditscorer.scoring.ScoringEngine;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,13 +37,15 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
   static final int STREAM_WINDOW = 8;
 
   private final ScoringEngine engine;
+  private final OutcomeFeedback feedback;
 
   /** The most requests any stream has held unanswered: the read-ahead bound, observable. */
   private final java.util.concurrent.atomic.AtomicInteger mostPending =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  public CreditGrpcService(ScoringEngine engine) {
+  public CreditGrpcService(ScoringEngine engine, OutcomeFeedback feedback) {
     this.engine = engine;
+    this.feedback = feedback;
   }
 
   /** The most requests one stream has held unanswered so far (never above the window). */
@@ -60,6 +66,18 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
                   InferenceGrpcService.reply(out, toProto(result));
                 }
               });
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  /** Joins outcomes to decisions; blocking (writes the store), so it runs on a worker thread. */
+  @Override
+  @Blocking
+  public void reportOutcomes(OutcomesRequest request, StreamObserver<OutcomesResponse> out) {
+    try {
+      InferenceGrpcService.reply(
+          out, FeedbackGrpc.toProto(feedback.report(FeedbackGrpc.toEngine(request))));
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
     }

@@ -1,0 +1,231 @@
+package io.creditscorer.api.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
+import io.creditscorer.feedback.DecisionStore;
+import io.creditscorer.feedback.OutcomeFeedback;
+import io.creditscorer.feedback.OutcomeReport;
+import io.creditscorer.feedback.OutcomeResult;
+import io.creditscorer.feedback.PerformanceWindows;
+import io.creditscorer.feedback.RealisedPerformance;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The outcome feedback API's JSON to and from the engine. */
+final class FeedbackCodec {
+
+  private static final Set<String> REQUEST_FIELDS = Set.of("outcomes");
+  private static final Set<String> OUTCOME_FIELDS =
+      Set.of("request_id", "applicant_id", "defaulted", "observed_at");
+
+  private FeedbackCodec() {}
+
+  /** Observed outcomes, as documented in OpenAPI. */
+  record OutcomesRequestJson(List<OutcomeJson> outcomes) {}
+
+  /** One observed outcome: request_id, applicant_id or both name the decision. */
+  record OutcomeJson(
+      @JsonProperty("request_id") String requestId,
+      @JsonProperty("applicant_id") String applicantId,
+      boolean defaulted,
+      @JsonProperty("observed_at") String observedAt) {}
+
+  /** One result per outcome, in order, with the count of each result. */
+  record OutcomesResponseJson(
+      @JsonProperty("recorded_at") String recordedAt,
+      Map<String, Integer> counts,
+      List<OutcomeResultJson> results) {}
+
+  /** What became of one outcome, with the decision it was joined to. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record OutcomeResultJson(
+      int index,
+      String result,
+      @JsonProperty("request_id") String requestId,
+      @JsonProperty("applicant_id") String applicantId,
+      @JsonProperty("model_name") String modelName,
+      @JsonProperty("model_version") String modelVersion,
+      @JsonProperty("probability_of_default") Float probabilityOfDefault,
+      String decision,
+      @JsonProperty("decided_at") String decidedAt,
+      @JsonProperty("recorded_defaulted") Boolean recordedDefaulted,
+      String message,
+      List<FieldError> errors) {}
+
+  /** Realised performance per model version. */
+  record PerformanceJson(
+      @JsonProperty("as_of") String asOf, WindowJson window, List<VersionJson> versions) {}
+
+  /** The window's bounds: the latest max_outcomes outcomes observed within max_age. */
+  record WindowJson(
+      @JsonProperty("max_outcomes") int maxOutcomes, @JsonProperty("max_age") String maxAge) {}
+
+  /** One model version; null where a figure is undefined (e.g. AUC with one class). */
+  record VersionJson(
+      String model,
+      String version,
+      boolean stable,
+      @JsonProperty("decisions_stored") int decisionsStored,
+      @JsonProperty("outcomes_stored") int outcomesStored,
+      int outcomes,
+      int defaults,
+      @JsonProperty("default_rate") Double defaultRate,
+      @JsonProperty("mean_predicted") Double meanPredicted,
+      Double auc,
+      Double brier,
+      @JsonProperty("calibration_error") Double calibrationError,
+      List<BandJson> calibration,
+      @JsonProperty("by_decision") List<DecisionBandJson> byDecision) {}
+
+  /** Predicted against observed default rate in one band of predicted probability. */
+  record BandJson(
+      @JsonProperty("pd_from") double pdFrom,
+      @JsonProperty("pd_to") double pdTo,
+      int outcomes,
+      @JsonProperty("mean_predicted") Double meanPredicted,
+      @JsonProperty("observed_default_rate") Double observedDefaultRate) {}
+
+  /** Bad rate of the loans given one decision. */
+  record DecisionBandJson(
+      String decision, int outcomes, int defaults, @JsonProperty("bad_rate") Double badRate) {}
+
+  /**
+   * Reads the report. The body's shape (an {@code outcomes} array of objects) is checked here and
+   * refused as a whole; each outcome's fields are checked per outcome (type problems travel with
+   * it, so the engine answers that item {@code invalid}).
+   */
+  static List<OutcomeReport> decode(JsonNode root) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
+    JsonNode list = root.get("outcomes");
+    List<OutcomeReport> outcomes = new ArrayList<>();
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      errors.add(new FieldError("outcomes", "must be a non-empty array of outcome objects"));
+    } else {
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode o = list.get(i);
+        if (!o.isObject()) {
+          errors.add(
+              new FieldError(
+                  "outcomes[" + i + "]", "must be an object, not " + JsonBodies.type(o)));
+        } else {
+          outcomes.add(outcome(o));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    return outcomes;
+  }
+
+  private static OutcomeReport outcome(JsonNode o) {
+    List<FieldError> problems = new ArrayList<>();
+    JsonBodies.rejectUnknown(o, OUTCOME_FIELDS, "", problems);
+    String requestId = JsonBodies.optionalString(o, "request_id", "", problems);
+    String applicantId = JsonBodies.optionalString(o, "applicant_id", "", problems);
+    Boolean defaulted = null;
+    JsonNode d = o.get("defaulted");
+    if (d != null && !d.isNull()) {
+      if (d.isBoolean()) {
+        defaulted = d.booleanValue();
+      } else {
+        problems.add(
+            new FieldError("defaulted", "must be true or false, not " + JsonBodies.type(d)));
+      }
+    }
+    Instant observedAt = null;
+    String time = JsonBodies.optionalString(o, "observed_at", "", problems);
+    if (time != null) {
+      try {
+        observedAt = OffsetDateTime.parse(time).toInstant();
+      } catch (DateTimeParseException e) {
+        problems.add(
+            new FieldError(
+                "observed_at",
+                "'"
+                    + time
+                    + "' is not an ISO-8601 time with offset, such as 2026-03-01T00:00:00Z"));
+      }
+    }
+    return new OutcomeReport(requestId, applicantId, defaulted, observedAt, problems);
+  }
+
+  static OutcomesResponseJson encode(OutcomeFeedback.OutcomeReply reply) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    reply.counts().forEach((r, n) -> counts.put(r.wireName(), n));
+    List<OutcomeResultJson> results = new ArrayList<>(reply.results().size());
+    for (OutcomeResult r : reply.results()) {
+      DecisionStore.StoredDecision d = r.decision();
+      results.add(
+          new OutcomeResultJson(
+              r.index(),
+              r.result().wireName(),
+              r.requestId(),
+              r.applicantId(),
+              d == null ? null : d.modelName(),
+              d == null ? null : d.modelVersion(),
+              d == null ? null : (float) d.probabilityOfDefault(),
+              d == null ? null : d.decision(),
+              d == null ? null : d.decidedAt().toString(),
+              d == null || d.outcome() == null ? null : d.outcome().defaulted(),
+              r.message(),
+              r.errors().isEmpty() ? null : r.errors()));
+    }
+    return new OutcomesResponseJson(reply.recordedAt().toString(), counts, results);
+  }
+
+  static PerformanceJson encode(PerformanceWindows.Report report) {
+    List<VersionJson> versions = new ArrayList<>(report.versions().size());
+    for (PerformanceWindows.VersionPerformance p : report.versions()) {
+      List<BandJson> bands = new ArrayList<>();
+      for (RealisedPerformance.Band b : p.calibration()) {
+        bands.add(
+            new BandJson(
+                b.from(),
+                b.to(),
+                b.outcomes(),
+                finite(b.meanPredicted()),
+                finite(b.observedDefaultRate())));
+      }
+      List<DecisionBandJson> byDecision = new ArrayList<>();
+      for (PerformanceWindows.DecisionBand b : p.byDecision()) {
+        byDecision.add(
+            new DecisionBandJson(b.decision(), b.outcomes(), b.defaults(), finite(b.badRate())));
+      }
+      versions.add(
+          new VersionJson(
+              p.model(),
+              p.version(),
+              p.stable(),
+              p.decisionsStored(),
+              p.outcomesStored(),
+              p.outcomes(),
+              p.defaults(),
+              finite(p.defaultRate()),
+              finite(p.meanPredicted()),
+              finite(p.auc()),
+              finite(p.brier()),
+              finite(p.calibrationError()),
+              bands,
+              byDecision));
+    }
+    return new PerformanceJson(
+        report.asOf().toString(),
+        new WindowJson(report.maxOutcomes(), report.maxAge().toString()),
+        versions);
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

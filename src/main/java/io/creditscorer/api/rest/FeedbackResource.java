@@ -1,0 +1,63 @@
+package io.creditscorer.api.rest;
+
+import io.creditscorer.app.ScorerConfig;
+import io.creditscorer.feedback.OutcomeFeedback;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Outcome feedback for bank apps: what became of decided loans, and the realised performance of
+ * each model version. Runs on worker threads (reporting writes to the decision store's file).
+ */
+@Path("/v1/credit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Credit decisions")
+public class FeedbackResource {
+
+  private final OutcomeFeedback feedback;
+  private final long maxBodyBytes;
+
+  public FeedbackResource(OutcomeFeedback feedback, ScorerConfig config) {
+    this.feedback = feedback;
+    this.maxBodyBytes = config.http().maxBodyBytes();
+  }
+
+  @POST
+  @Path("/outcomes")
+  @Operation(
+      summary = "Report loan outcomes",
+      description =
+          "Joins each outcome (defaulted or not) to the decision it judges, by request_id,"
+              + " applicant_id or both; one result per outcome, in order: accepted, duplicate,"
+              + " contradicting, unknown_request_id, unknown_applicant_id or invalid.")
+  public FeedbackCodec.OutcomesResponseJson outcomes(
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = FeedbackCodec.OutcomesRequestJson.class)))
+          byte[] body) {
+    return FeedbackCodec.encode(
+        feedback.report(FeedbackCodec.decode(JsonBodies.parseObject(body, maxBodyBytes))));
+  }
+
+  @GET
+  @Path("/performance")
+  @Operation(
+      summary = "Realised performance per model version",
+      description =
+          "ROC AUC, Brier score, calibration per band of predicted probability with the expected"
+              + " calibration error, and bad rate per decision, over each version's sliding window"
+              + " of outcomes; recomputed in the background (scorer.feedback.refresh-interval).")
+  public FeedbackCodec.PerformanceJson performance() {
+    return FeedbackCodec.encode(feedback.performance());
+  }
+}

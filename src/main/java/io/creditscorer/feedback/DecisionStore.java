@@ -1,0 +1,517 @@
+package io.creditscorer.feedback;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The decisions outcomes are joined to, keyed by request id (several decisions when a request
+ * scored several applicants) and by applicant id (the latest decision for that applicant).
+ *
+ * <p><b>Bounded:</b> at most {@code maxEntries} decisions, none decided longer than {@code
+ * retention} ago; the oldest are evicted first and counted ({@link #evicted()}).
+ *
+ * <p><b>Persistent:</b> an append-only JSON-lines file, {@value #FILE}, in the store directory: one
+ * line per decision (with its sequence number) and one per outcome (naming that number). It is
+ * replayed when the store opens, and rewritten with only the live entries (written to a temporary
+ * file, synced, atomically renamed) then and whenever evicted lines make up more than half of it,
+ * so the file stays within about twice the live content. A torn or unreadable line (a crash
+ * mid-write) is skipped with a warning and dropped by that rewrite. Decisions are flushed to the
+ * operating system after each {@link #add}; outcomes are synced to the device by {@link #sync}.
+ *
+ * <p>Thread-safe: every method locks the store; a caller may hold that lock ({@code synchronized
+ * (store)}) across several calls to make them one step.
+ */
+public final class DecisionStore implements AutoCloseable {
+
+  static final String FILE = "decisions.jsonl";
+
+  /** Rewrites wait until this many lines are garbage, so small stores are not rewritten often. */
+  private static final int COMPACT_SLACK = 1000;
+
+  private static final Logger LOG = Logger.getLogger(DecisionStore.class);
+
+  /** Lines are separated by the writer's own newline, not by a root value separator. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(new JsonFactoryBuilder().rootValueSeparator((String) null).build())
+          .build();
+
+  /** A decision as the engine made it. */
+  public record NewDecision(
+      String requestId,
+      String applicantId,
+      String modelName,
+      String modelVersion,
+      double probabilityOfDefault,
+      int score,
+      String decision,
+      Instant decidedAt) {}
+
+  /** What was observed about a decided loan, and when it was recorded here. */
+  public record Outcome(boolean defaulted, Instant observedAt, Instant recordedAt) {}
+
+  /** A stored decision and its outcome ({@code null} until one is recorded). */
+  public record StoredDecision(
+      long seq,
+      String requestId,
+      String applicantId,
+      String modelName,
+      String modelVersion,
+      double probabilityOfDefault,
+      int score,
+      String decision,
+      Instant decidedAt,
+      Outcome outcome) {
+
+    StoredDecision withOutcome(Outcome o) {
+      return new StoredDecision(
+          seq,
+          requestId,
+          applicantId,
+          modelName,
+          modelVersion,
+          probabilityOfDefault,
+          score,
+          decision,
+          decidedAt,
+          o);
+    }
+  }
+
+  /** A live decision, linked to the next older decision of the same request. */
+  static final class Entry {
+    StoredDecision decision;
+    Entry olderOfRequest;
+
+    Entry(StoredDecision decision) {
+      this.decision = decision;
+    }
+  }
+
+  /** What a lookup found. */
+  sealed interface Match {}
+
+  record Found(Entry entry) implements Match {}
+
+  record UnknownRequest() implements Match {}
+
+  record UnknownApplicant() implements Match {}
+
+  /** The request holds several decisions and no applicant id tells them apart. */
+  record Ambiguous(int decisions) implements Match {}
+
+  /** What recording an outcome did. */
+  enum Recorded {
+    ACCEPTED,
+    DUPLICATE,
+    CONTRADICTING
+  }
+
+  private final Path file;
+  private final int maxEntries;
+  private final Duration retention;
+  private final Clock clock;
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final Map<String, Entry> byRequest = new HashMap<>();
+  private final Map<String, Entry> byApplicant = new HashMap<>();
+  private FileOutputStream out;
+  private JsonGenerator json;
+  private long nextSeq = 1;
+  private long fileLines;
+  private int outcomes;
+  private long evicted;
+  private long changes;
+
+  private DecisionStore(Path dir, int maxEntries, Duration retention, Clock clock) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("scorer.feedback.store.max-entries must be at least 1");
+    }
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("scorer.feedback.store.retention must be positive");
+    }
+    this.file = dir.resolve(FILE);
+    this.maxEntries = maxEntries;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code dir}, replaying its file; evicts what is over
+   * the bounds and rewrites the file when it holds anything else.
+   *
+   * @throws UncheckedIOException when the directory or file cannot be read or written
+   */
+  public static DecisionStore open(Path dir, int maxEntries, Duration retention, Clock clock) {
+    DecisionStore store = new DecisionStore(dir, maxEntries, retention, clock);
+    try {
+      Files.createDirectories(dir);
+      store.replay();
+      store.compact();
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision store " + store.file + ": " + e.getMessage(), e);
+    }
+    return store;
+  }
+
+  private void replay() throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    Map<Long, Entry> bySeq = new HashMap<>();
+    int bad = 0;
+    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          JsonNode n = JSON.readTree(line);
+          long seq = n.get("seq").asLong();
+          switch (n.get("type").asText()) {
+            case "decision" -> {
+              Entry e = new Entry(decisionOf(n, seq));
+              bySeq.put(seq, e);
+              link(e);
+              nextSeq = Math.max(nextSeq, seq + 1);
+            }
+            case "outcome" -> {
+              Entry e = bySeq.get(seq);
+              if (e != null && e.decision.outcome() == null) {
+                e.decision = e.decision.withOutcome(outcomeOf(n));
+                outcomes++;
+              }
+            }
+            default -> bad++;
+          }
+        } catch (IOException | RuntimeException e) {
+          bad++;
+        }
+      }
+    }
+    if (bad > 0) {
+      LOG.warnf("decision store %s: %d unreadable line(s) skipped", file, bad);
+    }
+    // Evictions of an earlier run that the file still holds are not counted again.
+    long before = evicted;
+    evictOverBounds();
+    evicted = before;
+  }
+
+  private static StoredDecision decisionOf(JsonNode n, long seq) {
+    return new StoredDecision(
+        seq,
+        text(n, "request_id"),
+        text(n, "applicant_id"),
+        text(n, "model_name"),
+        text(n, "model_version"),
+        n.get("probability_of_default").asDouble(),
+        n.get("score").asInt(),
+        text(n, "decision"),
+        Instant.parse(n.get("decided_at").asText()),
+        null);
+  }
+
+  private static Outcome outcomeOf(JsonNode n) {
+    return new Outcome(
+        n.get("defaulted").asBoolean(),
+        Instant.parse(n.get("observed_at").asText()),
+        Instant.parse(n.get("recorded_at").asText()));
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** Stores decisions in order and flushes them to the file; evicts over the bounds. */
+  public synchronized void add(List<NewDecision> decisions) {
+    if (decisions.isEmpty()) {
+      return;
+    }
+    try {
+      for (NewDecision d : decisions) {
+        Entry e =
+            new Entry(
+                new StoredDecision(
+                    nextSeq++,
+                    d.requestId(),
+                    d.applicantId(),
+                    d.modelName(),
+                    d.modelVersion(),
+                    d.probabilityOfDefault(),
+                    d.score(),
+                    d.decision(),
+                    d.decidedAt(),
+                    null));
+        link(e);
+        writeDecision(json, e.decision);
+      }
+      json.flush();
+      changes++;
+      evictOverBounds();
+      compactIfWorthwhile();
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void link(Entry e) {
+    entries.addLast(e);
+    StoredDecision d = e.decision;
+    if (d.requestId() != null) {
+      e.olderOfRequest = byRequest.put(d.requestId(), e);
+    }
+    if (d.applicantId() != null) {
+      byApplicant.put(d.applicantId(), e);
+    }
+  }
+
+  /** Evicts decisions older than the retention (the service calls it periodically). */
+  public synchronized void evictExpired() {
+    long before = evicted;
+    evictOverBounds();
+    if (evicted != before) {
+      try {
+        compactIfWorthwhile();
+      } catch (IOException e) {
+        throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void evictOverBounds() {
+    Instant oldest = clock.instant().minus(retention);
+    while (!entries.isEmpty()
+        && (entries.size() > maxEntries
+            || entries.peekFirst().decision.decidedAt().isBefore(oldest))) {
+      unlink(entries.pollFirst());
+      evicted++;
+      changes++;
+    }
+  }
+
+  /** Removes the oldest entry from the indexes (it is the oldest of its request, too). */
+  private void unlink(Entry e) {
+    StoredDecision d = e.decision;
+    if (d.requestId() != null) {
+      Entry newest = byRequest.get(d.requestId());
+      if (newest == e) {
+        byRequest.remove(d.requestId());
+      } else {
+        Entry x = newest;
+        while (x != null && x.olderOfRequest != e) {
+          x = x.olderOfRequest;
+        }
+        if (x != null) {
+          x.olderOfRequest = null;
+        }
+      }
+    }
+    if (d.applicantId() != null && byApplicant.get(d.applicantId()) == e) {
+      byApplicant.remove(d.applicantId());
+    }
+    if (d.outcome() != null) {
+      outcomes--;
+    }
+  }
+
+  /**
+   * The decision an outcome is about: by request id (with the applicant id when the request holds
+   * several decisions), or the latest decision for an applicant id alone.
+   */
+  synchronized Match find(String requestId, String applicantId) {
+    if (requestId == null) {
+      Entry e = byApplicant.get(applicantId);
+      return e == null ? new UnknownApplicant() : new Found(e);
+    }
+    Entry newest = byRequest.get(requestId);
+    if (newest == null) {
+      return new UnknownRequest();
+    }
+    if (applicantId != null) {
+      for (Entry e = newest; e != null; e = e.olderOfRequest) {
+        if (applicantId.equals(e.decision.applicantId())) {
+          return new Found(e);
+        }
+      }
+      return new UnknownApplicant();
+    }
+    int n = 0;
+    for (Entry e = newest; e != null; e = e.olderOfRequest) {
+      n++;
+    }
+    return n == 1 ? new Found(newest) : new Ambiguous(n);
+  }
+
+  /**
+   * Records an outcome for a live entry found by {@link #find} under the same lock: the first
+   * outcome is kept; the same again is a duplicate, a different one a contradiction (neither
+   * changes anything). An accepted outcome is written to the file; {@link #sync} makes it durable.
+   */
+  synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
+    Outcome kept = entry.decision.outcome();
+    if (kept != null) {
+      return kept.defaulted() == defaulted ? Recorded.DUPLICATE : Recorded.CONTRADICTING;
+    }
+    entry.decision =
+        entry.decision.withOutcome(new Outcome(defaulted, observedAt, clock.instant()));
+    outcomes++;
+    changes++;
+    try {
+      writeOutcome(json, entry.decision);
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+    }
+    return Recorded.ACCEPTED;
+  }
+
+  /** Flushes and syncs the file to the device. */
+  public synchronized void sync() {
+    try {
+      json.flush();
+      out.getFD().sync();
+    } catch (IOException e) {
+      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One line per decision, streamed (no tree per line: this runs for every decision). */
+  private void writeDecision(JsonGenerator g, StoredDecision d) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", "decision");
+    g.writeNumberField("seq", d.seq());
+    g.writeStringField("request_id", d.requestId());
+    if (d.applicantId() != null) {
+      g.writeStringField("applicant_id", d.applicantId());
+    }
+    g.writeStringField("model_name", d.modelName());
+    g.writeStringField("model_version", d.modelVersion());
+    g.writeNumberField("probability_of_default", d.probabilityOfDefault());
+    g.writeNumberField("score", d.score());
+    g.writeStringField("decision", d.decision());
+    g.writeStringField("decided_at", d.decidedAt().toString());
+    g.writeEndObject();
+    g.writeRaw('\n');
+    fileLines++;
+  }
+
+  private void writeOutcome(JsonGenerator g, StoredDecision d) throws IOException {
+    Outcome o = d.outcome();
+    g.writeStartObject();
+    g.writeStringField("type", "outcome");
+    g.writeNumberField("seq", d.seq());
+    g.writeBooleanField("defaulted", o.defaulted());
+    g.writeStringField("observed_at", o.observedAt().toString());
+    g.writeStringField("recorded_at", o.recordedAt().toString());
+    g.writeEndObject();
+    g.writeRaw('\n');
+    fileLines++;
+  }
+
+  private long liveLines() {
+    return entries.size() + (long) outcomes;
+  }
+
+  private void compactIfWorthwhile() throws IOException {
+    if (fileLines > 2 * liveLines() + COMPACT_SLACK) {
+      compact();
+    }
+  }
+
+  /** Rewrites the file with only the live entries, atomically, then appends to it again. */
+  private void compact() throws IOException {
+    if (json != null) {
+      json.close();
+    }
+    Path tmp = file.resolveSibling(FILE + ".tmp");
+    try (FileOutputStream tmpOut = new FileOutputStream(tmp.toFile());
+        JsonGenerator g = JSON.getFactory().createGenerator(tmpOut, JsonEncoding.UTF8)) {
+      fileLines = 0;
+      for (Entry e : entries) {
+        writeDecision(g, e.decision);
+        if (e.decision.outcome() != null) {
+          writeOutcome(g, e.decision);
+        }
+      }
+      g.flush();
+      tmpOut.getFD().sync();
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    out = new FileOutputStream(file.toFile(), true);
+    json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /** Visits every live decision, oldest first, under the lock. */
+  public synchronized void forEach(Consumer<StoredDecision> visitor) {
+    for (Entry e : entries) {
+      visitor.accept(e.decision);
+    }
+  }
+
+  /** Every live decision, oldest first. */
+  public synchronized List<StoredDecision> contents() {
+    List<StoredDecision> list = new ArrayList<>(entries.size());
+    forEach(list::add);
+    return list;
+  }
+
+  public synchronized int size() {
+    return entries.size();
+  }
+
+  /** Live decisions that have an outcome. */
+  public synchronized int outcomes() {
+    return outcomes;
+  }
+
+  /** Decisions evicted since the store was opened. */
+  public synchronized long evicted() {
+    return evicted;
+  }
+
+  /** Lines in the file (live and garbage). */
+  synchronized long fileLines() {
+    return fileLines;
+  }
+
+  /** Counts every change (decision added, outcome recorded, decision evicted). */
+  synchronized long changes() {
+    return changes;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (json == null) {
+      return;
+    }
+    try {
+      json.flush();
+      out.getFD().sync();
+      json.close();
+    } catch (IOException e) {
+      LOG.errorf("decision store %s could not be closed cleanly: %s", file, e.getMessage());
+    }
+    json = null;
+  }
+}

@@ -1,0 +1,356 @@
+package io.creditscorer.feedback;
+
+import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
+import io.creditscorer.error.ScoringException;
+import io.creditscorer.feedback.OutcomeResult.Result;
+import io.creditscorer.scoring.AuditRecord;
+import io.creditscorer.scoring.AuditSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
+import org.jboss.logging.Logger;
+
+/**
+ * Closes the loop between decisions and what became of the loans. As an {@link AuditSink} it takes
+ * every decision the engine records, hands it to a bounded queue (a full queue drops and counts,
+ * never blocks) and returns; a background thread moves queued decisions into the {@link
+ * DecisionStore} and recomputes {@link PerformanceWindows} every {@code refreshInterval}, so
+ * neither scoring nor reporting ever computes performance.
+ *
+ * <p>{@link #report} joins outcomes to stored decisions, one result per outcome; it first moves
+ * queued decisions into the store, so an outcome for a decision just made is found, and syncs
+ * accepted outcomes to disk before it returns. Thread-safe.
+ */
+public final class OutcomeFeedback implements AuditSink, AutoCloseable {
+
+  /** How far a reported time may lie in the future, or before its decision, for clock skew. */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private static final Logger LOG = Logger.getLogger(OutcomeFeedback.class);
+
+  /** The outcome of a report: one result per outcome, in order, and when they were recorded. */
+  public record OutcomeReply(List<OutcomeResult> results, Instant recordedAt) {
+    /** How many outcomes had each result (every result listed, zeros included). */
+    public Map<Result, Integer> counts() {
+      Map<Result, Integer> counts = new EnumMap<>(Result.class);
+      for (Result r : Result.values()) {
+        counts.put(r, 0);
+      }
+      results.forEach(r -> counts.merge(r.result(), 1, Integer::sum));
+      return counts;
+    }
+  }
+
+  private record Pending(AuditRecord record, Instant decidedAt) {}
+
+  private final DecisionStore store;
+  private final FeedbackSettings settings;
+  private final Clock clock;
+  private final BiPredicate<String, String> stable;
+  private final ArrayBlockingQueue<Pending> pending;
+  private final AtomicReference<PerformanceWindows.Report> latest = new AtomicReference<>();
+  private final FeedbackMetrics metrics;
+  private volatile Instant lastRefresh = Instant.MIN;
+  private volatile Instant lastFailureLog = Instant.MIN;
+  private ScheduledExecutorService thread;
+
+  /**
+   * @param stable tells whether a version is its model's stable one (model, version)
+   */
+  public OutcomeFeedback(
+      DecisionStore store,
+      FeedbackSettings settings,
+      Clock clock,
+      BiPredicate<String, String> stable,
+      MeterRegistry registry) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.stable = stable;
+    this.pending = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.metrics = new FeedbackMetrics(registry, store, latest::get);
+    store.forEach(d -> metrics.version(d.modelName(), d.modelVersion()));
+    refresh();
+  }
+
+  @Override
+  public void record(AuditRecord record) {
+    if (!pending.offer(new Pending(record, clock.instant()))) {
+      metrics.dropped();
+    }
+  }
+
+  /** Moves queued decisions into the store (the background thread's work, and every report's). */
+  public void processPending() {
+    synchronized (store) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      List<Pending> batch = new ArrayList<>(pending.size());
+      pending.drainTo(batch);
+      List<DecisionStore.NewDecision> decisions = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        AuditRecord r = p.record();
+        decisions.add(
+            new DecisionStore.NewDecision(
+                r.requestId(),
+                r.applicantId(),
+                r.modelName(),
+                r.modelVersion(),
+                r.probabilityOfDefault(),
+                r.score(),
+                r.decision(),
+                p.decidedAt()));
+        metrics.version(r.modelName(), r.modelVersion());
+      }
+      store.add(decisions);
+    }
+  }
+
+  /** Recomputes every version's window as of now and publishes it to the gauges and the API. */
+  public PerformanceWindows.Report refresh() {
+    Instant now = clock.instant();
+    PerformanceWindows.Report report =
+        PerformanceWindows.compute(store, now, settings.window(), stable);
+    latest.set(report);
+    lastRefresh = now;
+    return report;
+  }
+
+  /** The latest computed performance; never computes. */
+  public PerformanceWindows.Report performance() {
+    return latest.get();
+  }
+
+  /**
+   * Joins each outcome to its decision and records it. Invalid items, unknown ids, duplicates and
+   * contradictions are answered per item; nothing already recorded changes.
+   *
+   * @throws InvalidInputException when the list is empty or too long
+   * @throws ScoringException INTERNAL when the store cannot be written
+   */
+  public OutcomeReply report(List<OutcomeReport> outcomes) {
+    if (outcomes == null || outcomes.isEmpty()) {
+      throw new InvalidInputException("outcomes", "must list at least one outcome");
+    }
+    if (outcomes.size() > settings.maxOutcomesPerRequest()) {
+      throw new InvalidInputException(
+          "outcomes",
+          "has "
+              + outcomes.size()
+              + " entries; at most "
+              + settings.maxOutcomesPerRequest()
+              + " per call");
+    }
+    List<OutcomeResult> results = new ArrayList<>(outcomes.size());
+    Instant now;
+    try {
+      synchronized (store) {
+        processPending();
+        now = clock.instant();
+        boolean accepted = false;
+        for (int i = 0; i < outcomes.size(); i++) {
+          OutcomeResult r = join(i, outcomes.get(i), now);
+          accepted |= r.result() == Result.ACCEPTED;
+          results.add(r);
+        }
+        if (accepted) {
+          store.sync();
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw new ScoringException(
+          ScoringException.Kind.INTERNAL, "the decision store could not be written", e);
+    }
+    results.forEach(r -> metrics.result(r.result()));
+    return new OutcomeReply(List.copyOf(results), now);
+  }
+
+  private OutcomeResult join(int index, OutcomeReport item, Instant now) {
+    String path = "outcomes[" + index + "].";
+    String requestId = blankToNull(item.requestId());
+    String applicantId = blankToNull(item.applicantId());
+    List<FieldError> errors = new ArrayList<>();
+    for (FieldError p : item.problems()) {
+      errors.add(new FieldError(path + p.field(), p.problem()));
+    }
+    if (requestId == null
+        && applicantId == null
+        && !has(item, "request_id")
+        && !has(item, "applicant_id")) {
+      errors.add(new FieldError(path + "request_id", "give request_id or applicant_id (or both)"));
+    }
+    if (item.defaulted() == null && !has(item, "defaulted")) {
+      errors.add(new FieldError(path + "defaulted", "is required: true or false"));
+    }
+    if (item.observedAt() == null && !has(item, "observed_at")) {
+      errors.add(
+          new FieldError(
+              path + "observed_at", "is required: an ISO-8601 time such as 2026-03-01T00:00:00Z"));
+    } else if (item.observedAt() != null && item.observedAt().isAfter(now.plus(CLOCK_SKEW))) {
+      errors.add(
+          new FieldError(
+              path + "observed_at", "is in the future (the service's time is " + now + ")"));
+    }
+    if (!errors.isEmpty()) {
+      return invalid(index, item, errors);
+    }
+    DecisionStore.Match match = store.find(requestId, applicantId);
+    if (match instanceof DecisionStore.UnknownRequest) {
+      return answer(
+          index,
+          item,
+          Result.UNKNOWN_REQUEST_ID,
+          null,
+          "no decision with request_id " + requestId + " is stored (never made here, or evicted)");
+    }
+    if (match instanceof DecisionStore.UnknownApplicant) {
+      return answer(
+          index,
+          item,
+          Result.UNKNOWN_APPLICANT_ID,
+          null,
+          requestId == null
+              ? "no decision for applicant_id " + applicantId + " is stored"
+              : "request " + requestId + " holds no decision for applicant_id " + applicantId);
+    }
+    if (match instanceof DecisionStore.Ambiguous a) {
+      return invalid(
+          index,
+          item,
+          List.of(
+              new FieldError(
+                  path + "applicant_id",
+                  "is required: request " + requestId + " holds " + a.decisions() + " decisions")));
+    }
+    DecisionStore.Entry entry = ((DecisionStore.Found) match).entry();
+    Instant decidedAt = entry.decision.decidedAt();
+    if (item.observedAt().isBefore(decidedAt.minus(CLOCK_SKEW))) {
+      return invalid(
+          index,
+          item,
+          List.of(
+              new FieldError(
+                  path + "observed_at", "precedes the decision, which was made at " + decidedAt)));
+    }
+    DecisionStore.Recorded recorded = store.record(entry, item.defaulted(), item.observedAt());
+    return switch (recorded) {
+      case ACCEPTED -> answer(index, item, Result.ACCEPTED, entry.decision, null);
+      case DUPLICATE ->
+          answer(
+              index,
+              item,
+              Result.DUPLICATE,
+              entry.decision,
+              "this outcome is already recorded for the decision; it is counted once");
+      case CONTRADICTING ->
+          answer(
+              index,
+              item,
+              Result.CONTRADICTING,
+              entry.decision,
+              "the decision already has the outcome defaulted="
+                  + entry.decision.outcome().defaulted()
+                  + " (observed at "
+                  + entry.decision.outcome().observedAt()
+                  + "); the first outcome is kept");
+    };
+  }
+
+  private static boolean has(OutcomeReport item, String field) {
+    return item.problems().stream().anyMatch(p -> field.equals(p.field()));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static OutcomeResult invalid(int index, OutcomeReport item, List<FieldError> errors) {
+    return new OutcomeResult(
+        index,
+        Result.INVALID,
+        item.requestId(),
+        item.applicantId(),
+        null,
+        new InvalidInputException(errors).getMessage(),
+        List.copyOf(errors));
+  }
+
+  private static OutcomeResult answer(
+      int index,
+      OutcomeReport item,
+      Result result,
+      DecisionStore.StoredDecision decision,
+      String message) {
+    return new OutcomeResult(
+        index, result, item.requestId(), item.applicantId(), decision, message, List.of());
+  }
+
+  /**
+   * Starts the background thread: every {@code period} it stores queued decisions, evicts expired
+   * ones and, every refresh interval, recomputes performance. {@link #close} stops it.
+   */
+  public synchronized void start(Duration period) {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "outcome-feedback");
+              t.setDaemon(true);
+              return t;
+            });
+    thread.scheduleWithFixedDelay(
+        this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Stops the background thread, stores what is still queued and closes the store. */
+  @Override
+  public synchronized void close() {
+    if (thread != null) {
+      thread.shutdown();
+      try {
+        thread.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      processPending();
+    } catch (RuntimeException e) {
+      LOG.errorf("outcome feedback: queued decisions not stored at shutdown: %s", e.getMessage());
+    }
+    store.close();
+  }
+
+  private void tick() {
+    try {
+      processPending();
+      store.evictExpired();
+      if (!clock.instant().isBefore(lastRefresh.plus(settings.refreshInterval()))) {
+        refresh();
+      }
+    } catch (RuntimeException e) {
+      // Keep running (the next tick retries); say so at most once a minute.
+      Instant now = clock.instant();
+      if (!now.isBefore(lastFailureLog.plus(Duration.ofMinutes(1)))) {
+        lastFailureLog = now;
+        LOG.errorf(e, "outcome feedback: %s", e.getMessage());
+      }
+    }
+  }
+}
