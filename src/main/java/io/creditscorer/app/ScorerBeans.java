@@ -189,6 +189,10 @@ public class ScorerBeans {
           }
         };
     LOG.infof("Feature store: %s", store.describe());
+    Gauge.builder("scorer.feature.store.healthy", store, s -> s.healthy() ? 1 : 0)
+        .description("1 while the feature store answers; 0: degraded (id-only requests get 503)")
+        .tag("store", f.store().name())
+        .register(registry);
     return store;
   }
 

@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
@@ -30,7 +29,7 @@ import java.util.concurrent.Executor;
  * <p>Meters: Caffeine's {@code cache_gets_total{cache="features",result=hit|miss}}, {@code
  * cache_size}, {@code cache_evictions_total}, {@code cache_load_duration_seconds}; and {@code
  * scorer_feature_age_seconds} (how old the values served are: staleness), {@code
- * scorer_feature_source_failures_total}, {@code scorer_feature_store_healthy}.
+ * scorer_feature_source_failures_total}.
  */
 public final class NearCacheFeatureStore implements FeatureStore {
 
@@ -111,9 +110,6 @@ public final class NearCacheFeatureStore implements FeatureStore {
         Counter.builder("scorer.feature.source.failures")
             .description("Failed reads from the feature store behind the cache")
             .register(registry);
-    Gauge.builder("scorer.feature.store.healthy", this, s -> s.healthy ? 1 : 0)
-        .description("1 while the last read from the feature store succeeded; 0: degraded")
-        .register(registry);
   }
 
   @Override

@@ -142,27 +142,34 @@ public final class ScoringMetrics {
   /** A request answered by the fallback version because the routed one failed. */
   public void fallback(String model, String failed, String fallback) {
     problem(
-        "scorer.fallbacks", "Requests answered by the fallback version", model, failed, fallback);
+        "scorer.fallbacks",
+        "Requests answered by the fallback version",
+        model,
+        failed,
+        "fallback",
+        fallback);
   }
 
   public void shadowFailed(String model, String served, String shadow) {
-    problem("scorer.shadow.failures", "Shadow scorings that failed", model, served, shadow);
+    problem(
+        "scorer.shadow.failures", "Shadow scorings that failed", model, served, "shadow", shadow);
   }
 
   /** A shadow scoring skipped because its bounded queue was full. */
   public void shadowDropped(String model) {
-    problem("scorer.shadow.dropped", "Shadow scorings skipped: queue full", model, "", "");
+    problem("scorer.shadow.dropped", "Shadow scorings skipped: queue full", model, "", "", "");
   }
 
-  private void problem(String name, String description, String model, String v, String shadow) {
+  private void problem(
+      String name, String description, String model, String v, String label, String other) {
     shadowProblems
         .computeIfAbsent(
-            new Key(name, model, v, shadow),
+            new Key(name, model, v, other),
             k -> {
               Counter.Builder b =
                   Counter.builder(name).description(description).tag("model", model);
               if (!v.isEmpty()) {
-                b.tags("version", v, "shadow", shadow);
+                b.tags("version", v, label, other);
               }
               return b.register(registry);
             })

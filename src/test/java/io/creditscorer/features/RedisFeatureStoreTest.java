@@ -120,7 +120,10 @@ class RedisFeatureStoreTest {
         .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.find { it.name == 'feature-store' }.data.state", equalTo("degraded"));
-    given().get("/q/metrics").then().body(containsString("scorer_feature_store_healthy 0.0"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .body(containsString("scorer_feature_store_healthy{store=\"redis\"} 0.0"));
 
     WithRedis.server.start();
     WithRedis.load();

@@ -32,25 +32,43 @@ public final class ExportedMetrics {
   }
 
   /**
-   * The metrics page after one credit decision (lazily registered meters exist then) and once the
-   * drift and feedback threads have taken it (their gauges appear after that).
+   * The metrics page after one credit decision, also compared by a shadow version (lazily
+   * registered meters exist then), once the drift, feedback and shadow threads have taken it.
    */
   public static String scrape() throws InterruptedException {
-    given()
-        .contentType("application/json")
-        .body(Map.of("applicants", List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
-        .post("/v1/credit/score")
-        .then()
-        .statusCode(200);
+    // with version 1 as a shadow for this one request, so the shadow meters exist too
+    routing(Map.of("shadow", "1", "shadow_percent", 100));
+    try {
+      given()
+          .contentType("application/json")
+          .body(Map.of("applicants", List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
+          .post("/v1/credit/score")
+          .then()
+          .statusCode(200);
+    } finally {
+      routing(Map.of());
+    }
     String metrics = "";
     for (int attempt = 0; attempt < 100; attempt++) {
       metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-      if (metrics.contains("scorer_drift_psi{") && metrics.contains("scorer_outcome_auc{")) {
+      if (metrics.contains("scorer_drift_psi{")
+          && metrics.contains("scorer_outcome_auc{")
+          && metrics.contains("scorer_shadow_comparisons_total{")) {
         break;
       }
       Thread.sleep(50);
     }
     return metrics;
+  }
+
+  private static void routing(Map<String, Object> policy) {
+    given()
+        .header("Authorization", "Bearer " + io.creditscorer.TestRepositoryResource.ADMIN_KEY)
+        .contentType("application/json")
+        .body(policy)
+        .put("/v2/repository/models/credit-risk/routing")
+        .then()
+        .statusCode(200);
   }
 
   /** Fails naming the first of {@code names} that the metrics page does not export. */
