@@ -268,18 +268,17 @@ public class ScorerBeans {
                     fb.windowOutcomes(), fb.windowDuration(), fb.calibrationBands())),
             Clock.systemUTC(),
             (model, version) ->
-                model.equals(creditModel)
-                    && version.equals(
-                        fb.stableVersion()
-                            .orElseGet(
-                                () ->
-                                    repository
-                                        .model(model)
-                                        .map(m -> m.latest().version())
-                                        .orElse(null))),
+                model.equals(creditModel) && version.equals(stableVersion(fb, repository, model)),
             registry);
     feedback.start(Duration.ofMillis(10));
     return feedback;
+  }
+
+  /** The configured stable version, or the one requests naming no version get (its latest). */
+  private static String stableVersion(
+      ScorerConfig.Feedback fb, ModelRepository repository, String model) {
+    return fb.stableVersion()
+        .orElseGet(() -> repository.model(model).map(m -> m.latest().version()).orElse(null));
   }
 
   /** Drift windows, processed by one background thread every 10 ms, or nothing. */

@@ -169,7 +169,7 @@ public final class DecisionStore implements AutoCloseable {
       store.replay();
       store.compact();
     } catch (IOException e) {
-      throw new UncheckedIOException("decision store " + store.file + ": " + e.getMessage(), e);
+      throw store.failed(e);
     }
     return store;
   }
@@ -272,7 +272,7 @@ public final class DecisionStore implements AutoCloseable {
       evictOverBounds();
       compactIfWorthwhile();
     } catch (IOException e) {
-      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+      throw failed(e);
     }
   }
 
@@ -295,7 +295,7 @@ public final class DecisionStore implements AutoCloseable {
       try {
         compactIfWorthwhile();
       } catch (IOException e) {
-        throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+        throw failed(e);
       }
     }
   }
@@ -381,7 +381,7 @@ public final class DecisionStore implements AutoCloseable {
     try {
       writeOutcome(json, entry.decision);
     } catch (IOException e) {
-      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+      throw failed(e);
     }
     return Recorded.ACCEPTED;
   }
@@ -392,7 +392,7 @@ public final class DecisionStore implements AutoCloseable {
       json.flush();
       out.getFD().sync();
     } catch (IOException e) {
-      throw new UncheckedIOException("decision store " + file + ": " + e.getMessage(), e);
+      throw failed(e);
     }
   }
 
@@ -460,6 +460,11 @@ public final class DecisionStore implements AutoCloseable {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     out = new FileOutputStream(file.toFile(), true);
     json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  private UncheckedIOException failed(IOException e) {
+    return new UncheckedIOException(
+        "decision store " + file + " (scorer.feedback.store.path): " + e.getMessage(), e);
   }
 
   /** Visits every live decision, oldest first, under the lock. */

@@ -62,6 +62,7 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
   private final BiPredicate<String, String> stable;
   private final ArrayBlockingQueue<Pending> pending;
   private final AtomicReference<PerformanceWindows.Report> latest = new AtomicReference<>();
+  private final Object refreshLock = new Object();
   private final FeedbackMetrics metrics;
   private volatile Instant lastRefresh = Instant.MIN;
   private volatile Instant lastFailureLog = Instant.MIN;
@@ -120,14 +121,19 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Recomputes every version's window as of now and publishes it to the gauges and the API. */
+  /**
+   * Recomputes every version's window as of now and publishes it to the gauges and the API. One
+   * refresh at a time, so an older report never replaces a newer one.
+   */
   public PerformanceWindows.Report refresh() {
-    Instant now = clock.instant();
-    PerformanceWindows.Report report =
-        PerformanceWindows.compute(store, now, settings.window(), stable);
-    latest.set(report);
-    lastRefresh = now;
-    return report;
+    synchronized (refreshLock) {
+      Instant now = clock.instant();
+      PerformanceWindows.Report report =
+          PerformanceWindows.compute(store, now, settings.window(), stable);
+      latest.set(report);
+      lastRefresh = now;
+      return report;
+    }
   }
 
   /** The latest computed performance; never computes. */

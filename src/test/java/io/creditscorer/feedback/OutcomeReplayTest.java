@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.TestRepositoryResource;
+import io.creditscorer.api.rest.FeedbackApiTest;
 import io.creditscorer.training.Arff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class OutcomeReplayTest {
 
   @Test
-  @SuppressWarnings("unchecked")
   void theReportedAucEqualsAnIndependentComputationOnTheSamePairs() throws Exception {
     String runId = "replay-test-" + UUID.randomUUID();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -89,26 +89,9 @@ class OutcomeReplayTest {
             .body("counts.duplicate", Matchers.equalTo(100))
             .extract()
             .path("recorded_at");
-    Map<String, Object> v1 = null;
-    for (int attempt = 0; attempt < 100 && v1 == null; attempt++) {
-      Map<String, Object> doc =
-          given().get("/v1/credit/performance").then().extract().as(Map.class);
-      if (Instant.parse((String) doc.get("as_of")).isAfter(Instant.parse(recordedAt))) {
-        v1 = version(doc, "1");
-      } else {
-        Thread.sleep(50);
-      }
-    }
+    Map<String, Object> v1 =
+        FeedbackApiTest.version(FeedbackApiTest.performanceAfter(recordedAt), "1");
     assertEquals(1000, v1.get("outcomes"));
     assertEquals(s.serviceAuc(), ((Number) v1.get("auc")).doubleValue(), 0);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> version(Map<String, Object> doc, String version) {
-    return ((List<Map<String, Object>>) doc.get("versions"))
-        .stream()
-            .filter(v -> v.get("version").equals(version))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no version " + version + " in " + doc));
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.TestRepositoryResource;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(TestRepositoryResource.class)
-class FeedbackApiTest {
+public class FeedbackApiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -169,18 +170,7 @@ class FeedbackApiTest {
             .statusCode(200)
             .extract()
             .path("recorded_at");
-    // Recomputed in the background every 100 ms in the tests: wait until it covers the report.
-    Map<String, Object> v2 = null;
-    for (int attempt = 0; attempt < 100 && v2 == null; attempt++) {
-      Map<String, Object> doc =
-          given().get("/v1/credit/performance").then().statusCode(200).extract().as(Map.class);
-      if (Instant.parse((String) doc.get("as_of")).isAfter(Instant.parse(recordedAt))) {
-        v2 = version(doc, "2");
-        assertEquals(5000, ((Map<?, ?>) doc.get("window")).get("max_outcomes"));
-      } else {
-        Thread.sleep(50);
-      }
-    }
+    Map<String, Object> v2 = version(performanceAfter(recordedAt), "2");
     assertEquals(true, v2.get("stable"));
     assertEquals("credit-risk", v2.get("model"));
     assertEquals(10, ((List<?>) v2.get("calibration")).size());
@@ -188,13 +178,30 @@ class FeedbackApiTest {
         List.of("approve", "refer", "decline"),
         ((List<Map<String, Object>>) v2.get("by_decision"))
             .stream().map(b -> b.get("decision")).toList());
-    int outcomes = (Integer) v2.get("outcomes");
-    assertEquals(true, outcomes >= 1, v2.toString());
-    assertEquals(true, (Integer) v2.get("decisions_stored") >= 2, v2.toString());
+    assertTrue((Integer) v2.get("outcomes") >= 1, v2.toString());
+    assertTrue((Integer) v2.get("decisions_stored") >= 2, v2.toString());
+  }
+
+  /**
+   * The performance document once it covers a report recorded at {@code recordedAt} (it is
+   * recomputed in the background, every 100 ms in the tests).
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> performanceAfter(String recordedAt) throws Exception {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      Map<String, Object> doc =
+          given().get("/v1/credit/performance").then().statusCode(200).extract().as(Map.class);
+      if (Instant.parse((String) doc.get("as_of")).isAfter(Instant.parse(recordedAt))) {
+        assertEquals(5000, ((Map<?, ?>) doc.get("window")).get("max_outcomes"));
+        return doc;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("performance not recomputed after " + recordedAt);
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> version(Map<String, Object> doc, String version) {
+  public static Map<String, Object> version(Map<String, Object> doc, String version) {
     return ((List<Map<String, Object>>) doc.get("versions"))
         .stream()
             .filter(v -> v.get("version").equals(version))
