@@ -40,6 +40,7 @@ seconds() { case $1 in *h) echo $((${1%h} * 3600)) ;; *m) echo $((${1%m} * 60)) 
 [ "$SHAPE" = soak ] && RSS_BASELINE=${RSS_BASELINE:-$(seconds "$WARMUP_ARG")} || RSS_BASELINE=${RSS_BASELINE:-0}
 OUT=${OUT:-target/load}
 SERVICE_PORT=$PORT
+SERVICE_GRPC_PORT=$GRPC_PORT
 source loadtest/lib.sh
 mkdir -p "$OUT"
 
@@ -72,7 +73,7 @@ else
     *) echo "error: nothing answers on $HOST:$PORT; start the service there first" >&2; exit 1 ;;
   esac
   echo "[service] starting it on HTTP $PORT / gRPC $GRPC_PORT (core $SERVER_CPU; log $OUT/service.log) ..."
-  start_service -Dquarkus.grpc.server.port="$GRPC_PORT"
+  start_service
   STARTED=1
   LOAD_PIN=(taskset -c "$LOAD_CPU")
   # A JVM pinned to one core compiles slowly: without a warm-up the first seconds of the run are
