@@ -1,10 +1,14 @@
 package io.creditscorer.load;
 
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.creditscorer.load.LoadSettings.Phase;
 import io.gatling.javaapi.core.Assertion;
@@ -12,6 +16,7 @@ import io.gatling.javaapi.core.FeederBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,14 +24,35 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What every simulation shares: settings, the applicant feeder, the HTTP protocol, shape, checks.
+ * A simulation that POSTs one German Credit applicant per request as JSON, in the shape and at the
+ * rate of the {@code -D} options ({@link LoadSettings}), and asserts p99 and the error ratio.
  */
-final class GatlingLoad {
+abstract class JsonPostSimulation extends Simulation {
 
-  private GatlingLoad() {}
+  /**
+   * @param scenarioName name in the report
+   * @param path request path; {@code {version}} stands for {@code model.version}
+   * @param bodyKey feeder key of the body ({@link GermanCreditApplicants#feederRecords(long)})
+   * @param answerPath JMESPath that a well-formed answer has
+   */
+  JsonPostSimulation(String scenarioName, String path, String bodyKey, String answerPath) {
+    LoadSettings settings = settings(getClass().getSimpleName());
+    String target = path.replace("{version}", settings.modelVersion());
+    ScenarioBuilder scenario =
+        scenario(scenarioName)
+            .feed(applicants(settings))
+            .exec(
+                http("POST " + target)
+                    .post(target)
+                    .body(StringBody(session -> session.getString(bodyKey)))
+                    .check(status().is(200), jmesPath(answerPath).exists()));
+    setUp(population(scenario, settings))
+        .protocols(protocol(settings))
+        .assertions(assertions(settings));
+  }
 
   /** The settings from {@code -D} options; printed once so a report can be matched to its run. */
-  static LoadSettings settings(String simulation) {
+  private static LoadSettings settings(String simulation) {
     LoadSettings settings = LoadSettings.fromSystemProperties();
     System.out.println(simulation + ": " + settings.describe() + ", HTTP port " + settings.port());
     return settings;
@@ -36,7 +62,7 @@ final class GatlingLoad {
    * German Credit applicants, one per request, in a shuffled order fed circularly: every row once
    * per 1,000 requests and never the same row twice in a row.
    */
-  static FeederBuilder<Object> applicants(LoadSettings settings) {
+  private static FeederBuilder<Object> applicants(LoadSettings settings) {
     try {
       GermanCreditApplicants data =
           GermanCreditApplicants.load(Path.of(settings.projectDir()), settings.modelVersion());
@@ -50,7 +76,7 @@ final class GatlingLoad {
    * Loopback HTTP/1.1 with keep-alive connections shared by all virtual users, as a calling
    * service's connection pool would be (without sharing, each open-model user opens its own).
    */
-  static HttpProtocolBuilder protocol(LoadSettings settings) {
+  private static HttpProtocolBuilder protocol(LoadSettings settings) {
     return http.baseUrl("http://" + settings.host() + ":" + settings.port())
         .contentTypeHeader("application/json")
         .acceptHeader("application/json")
@@ -58,8 +84,9 @@ final class GatlingLoad {
   }
 
   /** The shape as an open injection profile: arrivals at a rate, whatever the answers take. */
-  static PopulationBuilder population(ScenarioBuilder scenario, LoadSettings settings) {
-    List<OpenInjectionStep> steps = settings.phases().stream().map(GatlingLoad::step).toList();
+  private static PopulationBuilder population(ScenarioBuilder scenario, LoadSettings settings) {
+    List<OpenInjectionStep> steps =
+        settings.phases().stream().map(JsonPostSimulation::step).toList();
     return scenario.injectOpen(steps);
   }
 
@@ -70,7 +97,7 @@ final class GatlingLoad {
   }
 
   /** p99 response time and failed-request ratio over the whole run. */
-  static List<Assertion> assertions(LoadSettings settings) {
+  private static List<Assertion> assertions(LoadSettings settings) {
     return List.of(
         global().responseTime().percentile(99.0).lte(settings.p99Millis()),
         global().failedRequests().percent().lte(settings.maxErrorPercent()));
