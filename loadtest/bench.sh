@@ -50,13 +50,32 @@ done
 stop_service
 
 echo "[5/5] summary (server on core $SERVER_CPU, wrk on core $LOAD_CPU, $DURATION per point):"
+# Ratios are service / floor at the same concurrency: req/s as a share, p50 and p99 as multiples,
+# and the p50 difference in microseconds (what the service adds at that concurrency).
 awk '
   { split($4,a,"="); split($5,b,"="); split($6,p,"="); split($7,e,"=");
     rps[$1,$2]=a[2]; p50[$1,$2]=b[2]; p99[$1,$2]=p[2]; err[$1,$2]=e[2]; cs[$2]=1 }
   END {
-    printf "%-8s %5s %10s %10s %10s %8s %13s\n", "target", "conc", "req/s", "p50 us", "p99 us", "errors", "rps vs floor"
+    printf "%-7s %5s %9s %8s %8s %7s %9s %9s %9s %11s\n", "target", "conc", "req/s", "p50 us", "p99 us",
+      "errors", "rps/floor", "p50/floor", "p99/floor", "p50-floor us"
     n = split("floor v2 credit", names, " ")
     for (c in cs) for (i = 1; i <= n; i++) { t = names[i]; if ((t,c) in rps)
-      printf "%-8s %5s %10.0f %10.0f %10.0f %8d %12.0f%%\n", t, c, rps[t,c], p50[t,c], p99[t,c], err[t,c], 100 * rps[t,c] / rps["floor",c] }
+      printf "%-7s %5s %9.0f %8.0f %8.0f %7d %8.0f%% %8.2fx %8.2fx %+11.0f\n", t, c, rps[t,c], p50[t,c], p99[t,c],
+        err[t,c], 100 * rps[t,c] / rps["floor",c], p50[t,c] / p50["floor",c], p99[t,c] / p99["floor",c],
+        p50[t,c] - p50["floor",c] }
   }' "$OUT/results.txt" | sort -k2,2n -s | tee "$OUT/summary.txt"
+
+echo "targets (docs/BENCHMARKS.md, section 2):" | tee -a "$OUT/summary.txt"
+awk '
+  { split($4,a,"="); split($5,b,"="); rps[$1,$2]=a[2]; p50[$1,$2]=b[2] }
+  function check(ok, text) { printf "  %-6s %s\n", ok ? "met" : "MISSED", text }
+  END {
+    if (("v2",32) in rps) check(rps["v2",32] >= 0.30 * rps["floor",32],
+      sprintf("V2 req/s at concurrency 32 >= 30 %% of the floor: %.1f %%", 100 * rps["v2",32] / rps["floor",32]))
+    if (("credit",32) in rps) check(rps["credit",32] >= 0.25 * rps["floor",32],
+      sprintf("credit req/s at concurrency 32 >= 25 %% of the floor: %.1f %%", 100 * rps["credit",32] / rps["floor",32]))
+    for (i = 1; i <= 2; i++) { t = i == 1 ? "v2" : "credit"; if ((t,1) in p50)
+      check(p50[t,1] <= p50["floor",1] + 100,
+        sprintf("%s p50 at concurrency 1 <= floor p50 + 100 us: %.0f vs %.0f + 100 us", t, p50[t,1], p50["floor",1])) }
+  }' "$OUT/results.txt" | tee -a "$OUT/summary.txt"
 echo "Results: $OUT/summary.txt (raw lines: $OUT/results.txt)"

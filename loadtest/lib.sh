@@ -7,6 +7,7 @@
 : "${SERVER_CPU:=0}"     # core the server is pinned to
 : "${LOAD_CPU:=1}"       # core the load generator is pinned to
 : "${SERVICE_PORT:=18080}"
+: "${SERVICE_GRPC_PORT:=19080}"  # kept off the default 9000 so a running service is not disturbed
 : "${JVM_OPTS:=-Xms512m -Xmx512m}"
 
 pids=()
@@ -29,7 +30,8 @@ wait_for() { # url
 }
 
 start_service() { # extra JVM -D options...
-  taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" "$@" \
+  taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
+    -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" "$@" \
     -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")

@@ -31,43 +31,59 @@ public final class Fingerprints {
     }
   }
 
+  // Hot path: runs for every scored applicant (audit) and every idempotent request. One sorted copy
+  // of each map, escaping without intermediate strings, and integers without BigDecimal; the
+  // canonical form is unchanged (FingerprintsTest pins it).
   private static void write(Object v, StringBuilder out) {
     if (v == null) {
       out.append("null");
     } else if (v instanceof Map<?, ?> m) {
       out.append('{');
-      new TreeMap<>(stringKeys(m))
-          .forEach(
-              (k, x) -> {
-                out.append('"').append(escape(k)).append("\":");
-                write(x, out);
-                out.append(',');
-              });
+      for (Map.Entry<String, Object> e : sortedByKey(m).entrySet()) {
+        out.append('"');
+        escape(e.getKey(), out);
+        out.append("\":");
+        write(e.getValue(), out);
+        out.append(',');
+      }
       out.append('}');
     } else if (v instanceof List<?> l) {
       out.append('[');
-      l.forEach(
-          x -> {
-            write(x, out);
-            out.append(',');
-          });
+      for (Object x : l) {
+        write(x, out);
+        out.append(',');
+      }
       out.append(']');
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
+      out.append(((Number) v).longValue());
     } else if (v instanceof Number n) {
       out.append(new BigDecimal(n.toString()).stripTrailingZeros().toPlainString());
     } else if (v instanceof String s) {
-      out.append('"').append(escape(s)).append('"');
+      out.append('"');
+      escape(s, out);
+      out.append('"');
     } else {
       out.append(v);
     }
   }
 
-  private static Map<String, Object> stringKeys(Map<?, ?> m) {
+  private static Map<String, Object> sortedByKey(Map<?, ?> m) {
     Map<String, Object> out = new TreeMap<>();
     m.forEach((k, v) -> out.put(String.valueOf(k), v));
     return out;
   }
 
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  /** Backslash and double quote get a backslash before them. */
+  private static void escape(String s, StringBuilder out) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '"') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
   }
 }

@@ -1,0 +1,79 @@
+package io.creditscorer.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.creditscorer.load.LoadSettings.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class LoadSettingsTest {
+
+  private static LoadSettings of(String... keyValues) {
+    Properties p = new Properties();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      p.setProperty(keyValues[i], keyValues[i + 1]);
+    }
+    return LoadSettings.from(p);
+  }
+
+  @Test
+  void defaultsTargetLoopbackAtAConstantRate() {
+    LoadSettings s = of();
+    assertEquals("127.0.0.1", s.host());
+    assertEquals(8080, s.port());
+    assertEquals(9000, s.grpcPort());
+    assertEquals(List.of(new Phase(100, 100, Duration.ofSeconds(60))), s.phases());
+  }
+
+  @Test
+  void spikeMultipliesTheRateInTheMiddleAndKeepsTheTotalDuration() {
+    LoadSettings s = of("shape", "spike", "rps", "200", "duration", "70s", "spike.factor", "4");
+    List<Phase> phases = s.phases();
+    assertEquals(3, phases.size());
+    assertEquals(200, phases.get(0).fromRps());
+    assertEquals(800, phases.get(1).fromRps());
+    assertEquals(Duration.ofSeconds(10), phases.get(1).duration());
+    assertEquals(200, phases.get(2).toRps());
+    assertEquals(Duration.ofSeconds(70), s.totalDuration());
+  }
+
+  @Test
+  void soakRampsUpThenHoldsForTenMinutesByDefault() {
+    LoadSettings s = of("shape", "SOAK", "rps", "500", "warmup", "1m");
+    assertEquals(
+        List.of(
+            new Phase(1, 500, Duration.ofMinutes(1)), new Phase(500, 500, Duration.ofMinutes(10))),
+        s.phases());
+    assertEquals(Duration.ofMinutes(11), s.totalDuration());
+  }
+
+  @Test
+  void rampRisesLinearly() {
+    Phase ramp = of("shape", "ramp", "rps", "101", "duration", "100").phases().get(0);
+    assertEquals(1, ramp.rateAt(Duration.ZERO));
+    assertEquals(51, ramp.rateAt(Duration.ofSeconds(50)), 1e-9);
+    assertEquals(101, ramp.rateAt(Duration.ofSeconds(100)));
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    assertMessage("rps: 'fast' is not a number", "rps", "fast");
+    assertMessage("rps: must be > 0", "rps", "0");
+    assertMessage("shape: 'burst' is not one of constant, ramp, spike, soak", "shape", "burst");
+    assertMessage(
+        "duration: '10 minutes' is not a duration such as 90, 90s, 10m or 1h",
+        "duration",
+        "10 minutes");
+    assertMessage("max.error.pct: must be 0..100", "max.error.pct", "101");
+  }
+
+  private static void assertMessage(String expected, String key, String value) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(key, value));
+    assertEquals(expected, e.getMessage());
+    assertTrue(e.getMessage().startsWith(key + ":"));
+  }
+}
