@@ -6,7 +6,7 @@
 # Usage: loadtest/gatling.sh <simulation> [rps] [duration] [-Dkey=value ...]
 #   v2            Gatling, POST /v2/models/credit-risk/versions/2/infer (encoded German Credit rows)
 #   credit        Gatling, POST /v1/credit/score with full applicant payloads
-#   credit-by-id  Gatling, POST /v1/credit/score with {"applicant_id":"A0042"} only (needs the
+#   credit-by-id  Gatling, POST /v1/credit/score with {"applicant_id":"A0042"} only, completed by the
 #                 feature store (on by default; with scorer.features.store=none every request is a 400)
 #   grpc          gRPC load client, inference.GRPCInferenceService/ModelInfer
 #   grpc-credit   gRPC load client, creditscorer.v1.CreditScoring/Score
