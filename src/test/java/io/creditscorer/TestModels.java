@@ -84,6 +84,59 @@ public final class TestModels {
         .build();
   }
 
+  /**
+   * A graph with a credit model's interface ({@code features} [rows, 55] in, {@code probabilities}
+   * [rows, 2] out) that returns the first two input columns: it loads, but its answers are not
+   * probabilities.
+   */
+  public static OnnxMl.ModelProto notAProbabilityModel() {
+    int fp32 = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
+    OnnxMl.GraphProto.Builder graph =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("not-a-probability")
+            .addInput(valueInfo("features", fp32, 55))
+            .addOutput(valueInfo("probabilities", fp32, 2))
+            .addInitializer(int64("starts", 0))
+            .addInitializer(int64("ends", 2))
+            .addInitializer(int64("axes", 1))
+            .addNode(
+                OnnxMl.NodeProto.newBuilder()
+                    .setOpType("Slice")
+                    .setName("first_two_columns")
+                    .addInput("features")
+                    .addInput("starts")
+                    .addInput("ends")
+                    .addInput("axes")
+                    .addOutput("probabilities"));
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(8)
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+        .setGraph(graph)
+        .build();
+  }
+
+  private static OnnxMl.TensorProto int64(String name, long value) {
+    return OnnxMl.TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
+        .addDims(1)
+        .addInt64Data(value)
+        .build();
+  }
+
+  private static OnnxMl.ValueInfoProto valueInfo(String name, int elemType, int columns) {
+    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("rows"));
+    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(columns));
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+        .build();
+  }
+
   private static OnnxMl.ValueInfoProto valueInfo(String name, int elemType) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
     shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("rows"));

@@ -365,7 +365,10 @@ public final class ModelRepository implements AutoCloseable {
     OnnxModel model = OnnxModel.load(env, onnx, sessionSettings);
     try {
       DescriptorValidator.Validated valid = DescriptorValidator.validate(descriptor, model);
-      warmUp(model, valid.inputs(), valid.outputs());
+      List<Tensor> out = warmUp(model, valid.inputs(), valid.outputs());
+      if (valid.credit().isPresent()) {
+        smokeCheck(valid.credit().get(), valid.outputs(), out);
+      }
       return new ModelVersion(
           name,
           version,
@@ -394,7 +397,46 @@ public final class ModelRepository implements AutoCloseable {
   }
 
   /** Runs zero-filled inputs (variable dimensions set to 1) so the first request is not slow. */
-  private void warmUp(OnnxModel model, List<TensorMeta> inputs, List<TensorMeta> outputs)
+  /**
+   * A credit model must answer its warm-up row with probabilities: finite, in [0, 1], and summing
+   * to 1 across the output's columns. A graph that loads but computes something else (a wrong
+   * output wired, NaN) is refused here instead of scoring applicants.
+   */
+  private static void smokeCheck(
+      ModelVersion.Credit credit, List<TensorMeta> outputs, List<Tensor> results) {
+    for (int o = 0; o < outputs.size(); o++) {
+      if (!outputs.get(o).name().equals(credit.output())) {
+        continue;
+      }
+      float[] p = (float[]) results.get(o).data();
+      for (int row = 0; row + credit.outputColumns() <= p.length; row += credit.outputColumns()) {
+        double sum = 0;
+        for (int c = 0; c < credit.outputColumns(); c++) {
+          float v = p[row + c];
+          if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException(
+                "smoke check failed: output "
+                    + credit.output()
+                    + " gave "
+                    + v
+                    + ", not a probability");
+          }
+          sum += v;
+        }
+        if (credit.outputColumns() > 1 && Math.abs(sum - 1) > 1e-3) {
+          throw new IllegalArgumentException(
+              "smoke check failed: output "
+                  + credit.output()
+                  + " sums to "
+                  + sum
+                  + " across its columns, not 1");
+        }
+      }
+    }
+  }
+
+  /** Runs zero-filled inputs; returns the outputs of the last run. */
+  private List<Tensor> warmUp(OnnxModel model, List<TensorMeta> inputs, List<TensorMeta> outputs)
       throws Exception {
     List<Tensor> feeds = new ArrayList<>();
     for (TensorMeta in : inputs) {
@@ -407,9 +449,11 @@ public final class ModelRepository implements AutoCloseable {
       feeds.add(new Tensor(in.name(), in.datatype(), shape, data));
     }
     List<String> names = outputs.stream().map(TensorMeta::name).toList();
-    for (int i = 0; i < settings.warmupRuns(); i++) {
-      model.run(feeds, names);
+    List<Tensor> out = model.run(feeds, names);
+    for (int i = 1; i < settings.warmupRuns(); i++) {
+      out = model.run(feeds, names);
     }
+    return out;
   }
 
   /** Whether the initial scan finished and every model found has a servable version. */

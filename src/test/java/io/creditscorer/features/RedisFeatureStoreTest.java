@@ -82,6 +82,17 @@ class RedisFeatureStoreTest {
         .post("/v1/credit/score?version=2");
   }
 
+  static List<Float> probabilities(List<Map<String, Object>> applicants) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("applicants", applicants))
+        .post("/v1/credit/score?version=2")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("results.probability_of_default");
+  }
+
   static float probability(Object applicant) {
     return score(applicant)
         .then()
@@ -140,5 +151,14 @@ class RedisFeatureStoreTest {
         .then()
         .body("checks.find { it.name == 'feature-store' }.data.state", equalTo("ok"));
     given().get("/q/metrics").then().body(containsString("cache_gets_total{cache=\"features\""));
+    for (int from = 0; from < 1000; from += 250) { // every applicant, by id from Redis
+      List<Map<String, Object>> byId = new java.util.ArrayList<>();
+      List<Map<String, Object>> full = new java.util.ArrayList<>();
+      for (int i = from; i < from + 250; i++) {
+        byId.add(Map.of("applicant_id", io.creditscorer.training.FeatureSnapshotWriter.id(i)));
+        full.add(TrainCreditModels.applicant(arff.rows().get(i)));
+      }
+      assertEquals(probabilities(full), probabilities(byId), "rows " + from + "..");
+    }
   }
 }

@@ -130,6 +130,17 @@ class ModelReloadTest {
   }
 
   @Test
+  void aCreditVersionWhoseAnswersAreNotProbabilitiesFailsItsSmokeCheck() throws Exception {
+    install("1", "3");
+    Files.write(
+        root.resolve("credit-risk/3/model.onnx"), TestModels.notAProbabilityModel().toByteArray());
+    ModelRepository.Changes c = repository.reload();
+    assertTrue(c.loaded().isEmpty(), c.toString());
+    assertTrue(c.failed().get("credit-risk/3").contains("smoke check failed"), c.toString());
+    assertEquals("1", repository.resolve("credit-risk", null).version(), "still served: 1");
+  }
+
+  @Test
   void aRetiredVersionClosesOnlyWhenItsLastRequestLetsGo() throws Exception {
     ModelVersion old = repository.resolve("credit-risk", "1");
     assertTrue(old.model().tryAcquire());
