@@ -77,6 +77,20 @@ public final class ModelRepository implements AutoCloseable {
     public boolean isEmpty() {
       return loaded.isEmpty() && retired.isEmpty() && failed.isEmpty();
     }
+
+    /**
+     * These changes, if every version loaded.
+     *
+     * @throws ScoringException CONFLICT naming each version that failed and why
+     */
+    public Changes requireLoaded(String model) {
+      if (!failed.isEmpty()) {
+        throw new ScoringException(
+            ScoringException.Kind.CONFLICT,
+            "model " + model + " did not load completely: " + failed);
+      }
+      return this;
+    }
   }
 
   private final RepositorySettings settings;
@@ -144,6 +158,7 @@ public final class ModelRepository implements AutoCloseable {
    * @throws ScoringException NOT_FOUND when the model is not served
    */
   public synchronized Changes unload(String model) {
+    modelDirectory(model); // a path-like name is refused as such
     Table old = table.get();
     if (!old.models.containsKey(model)) {
       throw ScoringException.notFound(

@@ -33,6 +33,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The Open Inference Protocol gRPC door: one engine call per RPC, one error mapping. */
 @GrpcService
@@ -150,54 +151,56 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   @Blocking
   public void repositoryIndex(
       RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
-    try {
-      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.VIEWER);
-      RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
-      for (ModelRepository.IndexEntry e : repository.index()) {
-        if (!request.getReady() || e.state().equals("READY")) {
-          b.addModels(
-              RepositoryIndexResponse.ModelIndex.newBuilder()
-                  .setName(e.name())
-                  .setVersion(e.version())
-                  .setState(e.state())
-                  .setReason(e.reason()));
-        }
-      }
-      out.onNext(b.build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(GrpcErrors.toStatus(e));
-    }
+    control(
+        out,
+        ApiKeys.Role.VIEWER,
+        () -> {
+          RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
+          for (ModelRepository.IndexEntry e : repository.index()) {
+            if (!request.getReady() || e.state().equals("READY")) {
+              b.addModels(
+                  RepositoryIndexResponse.ModelIndex.newBuilder()
+                      .setName(e.name())
+                      .setVersion(e.version())
+                      .setState(e.state())
+                      .setReason(e.reason()));
+            }
+          }
+          return b.build();
+        });
   }
 
   @Override
   @Blocking
   public void repositoryModelLoad(
       RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
-    try {
-      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.ADMIN);
-      ModelRepository.Changes changes = repository.load(request.getModelName());
-      if (!changes.failed().isEmpty()) {
-        throw new ScoringException(
-            ScoringException.Kind.CONFLICT,
-            "model " + request.getModelName() + " did not load completely: " + changes.failed());
-      }
-      out.onNext(RepositoryModelLoadResponse.getDefaultInstance());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(GrpcErrors.toStatus(e));
-    }
+    control(
+        out,
+        ApiKeys.Role.ADMIN,
+        () -> {
+          repository.load(request.getModelName()).requireLoaded(request.getModelName());
+          return RepositoryModelLoadResponse.getDefaultInstance();
+        });
   }
 
   @Override
   @Blocking
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
+    control(
+        out,
+        ApiKeys.Role.ADMIN,
+        () -> {
+          repository.unload(request.getModelName());
+          return RepositoryModelUnloadResponse.getDefaultInstance();
+        });
+  }
+
+  /** One model-control call: the caller's key must have {@code role}; one error mapping. */
+  private <T> void control(StreamObserver<T> out, ApiKeys.Role role, Supplier<T> call) {
     try {
-      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), ApiKeys.Role.ADMIN);
-      repository.modelDirectory(request.getModelName());
-      repository.unload(request.getModelName());
-      out.onNext(RepositoryModelUnloadResponse.getDefaultInstance());
+      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), role);
+      out.onNext(call.get());
       out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));

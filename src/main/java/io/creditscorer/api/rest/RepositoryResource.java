@@ -175,13 +175,7 @@ public class RepositoryResource {
       @PathParam("model") String model,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     keys.require(authorization, ApiKeys.Role.ADMIN);
-    ModelRepository.Changes changes = repository.load(model);
-    if (!changes.failed().isEmpty()) {
-      throw new ScoringException(
-          ScoringException.Kind.CONFLICT,
-          "model " + model + " did not load completely: " + changes.failed());
-    }
-    return ChangesJson.of(model, changes);
+    return ChangesJson.of(model, repository.load(model).requireLoaded(model));
   }
 
   @POST
@@ -191,7 +185,6 @@ public class RepositoryResource {
       @PathParam("model") String model,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     keys.require(authorization, ApiKeys.Role.ADMIN);
-    repository.modelDirectory(model); // a path-like name is refused as such
     return ChangesJson.of(model, repository.unload(model));
   }
 }
