@@ -63,6 +63,36 @@ public final class TestModels {
     return root;
   }
 
+  /**
+   * A framework-free engine over {@code repository} for {@code credit-risk}: no audit, no drift, no
+   * feature store, shadow scoring on the calling thread.
+   */
+  public static io.creditscorer.scoring.ScoringEngine engine(
+      ModelRepository repository,
+      io.creditscorer.scoring.InferenceRunner runner,
+      int reasonCount,
+      io.creditscorer.routing.Router router) {
+    return new io.creditscorer.scoring.ScoringEngine(
+        repository,
+        runner,
+        new io.creditscorer.scoring.EngineSettings(
+            512,
+            "credit-risk",
+            java.time.Duration.ofSeconds(10),
+            reasonCount,
+            io.creditscorer.scoring.EngineSettings.PolicyOverride.none(),
+            java.time.Duration.ofMinutes(1),
+            100),
+        new io.creditscorer.monitoring.ScoringMetrics(
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+        io.creditscorer.scoring.Ticker.system(),
+        r -> {},
+        io.creditscorer.scoring.DecisionListener.none(),
+        io.creditscorer.features.FeatureStore.none(),
+        router,
+        Runnable::run);
+  }
+
   /** One Identity node per datatype. */
   public static OnnxMl.ModelProto echoModel() {
     OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("echo");

@@ -13,14 +13,10 @@ import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.ScoringException;
-import io.creditscorer.features.FeatureStore;
 import io.creditscorer.inference.SessionSettings;
-import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
-import io.creditscorer.scoring.DecisionListener;
-import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.ScoringEngine;
 import io.creditscorer.scoring.Ticker;
 import io.creditscorer.training.Arff;
@@ -29,7 +25,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,25 +187,7 @@ class ModelReloadTest {
             new BatchSettings(true, 64, 200, 2, 1024), Ticker.system(), new SimpleMeterRegistry());
     repository.onRetired(
         v -> java.util.concurrent.CompletableFuture.runAsync(() -> runner.release(v)));
-    ScoringEngine engine =
-        new ScoringEngine(
-            repository,
-            runner,
-            new EngineSettings(
-                512,
-                "credit-risk",
-                Duration.ofSeconds(10),
-                2,
-                EngineSettings.PolicyOverride.none(),
-                Duration.ofMinutes(1),
-                100),
-            new ScoringMetrics(new SimpleMeterRegistry()),
-            Ticker.system(),
-            r -> {},
-            DecisionListener.none(),
-            FeatureStore.none(),
-            new Router(Map.of()),
-            Runnable::run);
+    ScoringEngine engine = TestModels.engine(repository, runner, 2, new Router(Map.of()));
     Arff arff = Arff.read(Path.of("data/credit-g.arff"));
     List<Map<String, Object>> applicants = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

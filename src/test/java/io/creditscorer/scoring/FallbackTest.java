@@ -8,14 +8,11 @@ import io.creditscorer.TestModels;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.api.rest.CreditApiTest;
 import io.creditscorer.error.ScoringException;
-import io.creditscorer.features.FeatureStore;
 import io.creditscorer.inference.Tensor;
-import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.routing.Router;
 import io.creditscorer.routing.RoutingPolicy;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -73,24 +70,11 @@ class FallbackTest {
     faults = new FaultInjectingRunner();
     router = new Router(Map.of("credit-risk", new RoutingPolicy(null, null, 0, null, 0, "1")));
     engine =
-        new ScoringEngine(
+        TestModels.engine(
             repository,
             new GuardedRunner(faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300))),
-            new EngineSettings(
-                512,
-                "credit-risk",
-                Duration.ofSeconds(10),
-                0,
-                EngineSettings.PolicyOverride.none(),
-                Duration.ofMinutes(1),
-                100),
-            new ScoringMetrics(new SimpleMeterRegistry()),
-            Ticker.system(),
-            r -> {},
-            DecisionListener.none(),
-            FeatureStore.none(),
-            router,
-            Runnable::run);
+            0,
+            router);
   }
 
   @AfterEach
