@@ -30,8 +30,12 @@ wait_for() { # url
 }
 
 start_service() { # extra JVM -D options...
+  # Each run starts with an empty decision store and audit log of its own, so that runs do not
+  # replay each other's decisions at start-up.
+  rm -rf "$OUT/feedback" "$OUT/audit"
   taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
-    -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" "$@" \
+    -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dscorer.feedback.store.path="$OUT/feedback" \
+    -Dquarkus.log.handler.file.audit.path="$OUT/audit/decisions.log" "$@" \
     -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")
