@@ -32,6 +32,7 @@ import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -48,8 +49,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +70,7 @@ public class ScorerBeans {
 
   private AutoCloseable driftThread;
   private ScheduledExecutorService poller;
+  private LogAuditSink auditLog;
 
   /** Shadow scorings wait here for one background thread; beyond 1,024 they are skipped. */
   private final ThreadPoolExecutor shadowExecutor =
@@ -93,6 +97,24 @@ public class ScorerBeans {
         new SessionSettings(onnx.intraOpThreads(), onnx.interOpThreads(), onnx.optimization()));
   }
 
+  /**
+   * The calling thread's Vert.x context (an event loop of the HTTP or gRPC server) as an executor,
+   * or {@code null} off Vert.x. Once its loop has shut down, work runs in place.
+   */
+  private static Executor callerContext() {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return null;
+    }
+    return command -> {
+      try {
+        context.runOnContext(ignored -> command.run());
+      } catch (RejectedExecutionException loopClosed) {
+        command.run();
+      }
+    };
+  }
+
   @Produces
   @Singleton
   InferenceRunner runner(ScorerConfig config, MeterRegistry registry) {
@@ -107,7 +129,8 @@ public class ScorerBeans {
                 b.workers().orElse(Runtime.getRuntime().availableProcessors()),
                 b.queueCapacity()),
             Ticker.system(),
-            registry),
+            registry,
+            ScorerBeans::callerContext),
         new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()));
   }
 
@@ -121,7 +144,7 @@ public class ScorerBeans {
 
   @Produces
   @Singleton
-  Router router(ScorerConfig config) {
+  Router router(ScorerConfig config, MeterRegistry registry) {
     Map<String, RoutingPolicy> policies = new HashMap<>();
     config
         .routing()
@@ -142,7 +165,7 @@ public class ScorerBeans {
                     "scorer.routing.\"" + model + "\": " + e.getMessage(), e);
               }
             });
-    return new Router(policies);
+    return new Router(policies, new ScoringMetrics(registry)::fallbackConfigured);
   }
 
   /** The feature store chosen by {@code scorer.features.store}. */
@@ -229,11 +252,18 @@ public class ScorerBeans {
             credit.idempotency().maxKeys()),
         new ScoringMetrics(registry),
         Ticker.system(),
-        audit(new LogAuditSink(Clock.systemUTC()), feedback),
+        audit(auditLog(config.audit(), registry), feedback),
         drift(config.drift(), registry),
         features,
         router,
         shadowExecutor);
+  }
+
+  private LogAuditSink auditLog(ScorerConfig.Audit audit, MeterRegistry registry) {
+    auditLog =
+        LogAuditSink.start(
+            Clock.systemUTC(), audit.queueCapacity(), audit.interval(), audit.maxWait(), registry);
+    return auditLog;
   }
 
   /** Every decision goes to the audit log, then to the decision store's queue. */
@@ -299,6 +329,9 @@ public class ScorerBeans {
     shadowExecutor.shutdownNow();
     if (driftThread != null) {
       driftThread.close();
+    }
+    if (auditLog != null) {
+      auditLog.close();
     }
   }
 

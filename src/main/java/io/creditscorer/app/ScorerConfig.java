@@ -45,6 +45,26 @@ public interface ScorerConfig {
     int queueCapacity();
   }
 
+  Audit audit();
+
+  /**
+   * The audit trail's writer (the file itself is configured as {@code
+   * quarkus.log.handler.file.audit}).
+   */
+  interface Audit {
+    /** Decisions that may wait for the writer; then a decision waits up to {@code max-wait}. */
+    @WithDefault("65536")
+    int queueCapacity();
+
+    /** How often the writer writes what is queued, as one block. */
+    @WithDefault("10ms")
+    Duration interval();
+
+    /** How long a decision waits for room in a full queue before its request fails (503). */
+    @WithDefault("1s")
+    Duration maxWait();
+  }
+
   Http http();
 
   Credit credit();

@@ -12,23 +12,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The service's {@link InferenceRunner}: one {@link MicroBatcher} per model version, created on
- * first use with the global defaults overridden by the version's descriptor. Thread-safe.
+ * first use with the global defaults overridden by the version's descriptor.
+ *
+ * <p>A request is completed where it came from: when the caller's thread has an executor (an HTTP
+ * or gRPC event loop), the result is handed back to it, so the dispatch workers only run the model
+ * and everything after it — decision, reasons, audit, writing the answer — runs on the caller's
+ * loop. A worker hands a whole batch back with one wake-up of each loop instead of one per request.
+ * Thread-safe.
  */
 public final class BatchingRunner implements InferenceRunner {
 
   private final BatchSettings defaults;
   private final Ticker ticker;
   private final MeterRegistry registry;
+  private final Supplier<Executor> caller;
   private final Map<OnnxModel, MicroBatcher> batchers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /** Completes every request on the dispatch worker that ran it. */
   public BatchingRunner(BatchSettings defaults, Ticker ticker, MeterRegistry registry) {
+    this(defaults, ticker, registry, () -> null);
+  }
+
+  /**
+   * @param caller the executor of the calling thread, to complete its request on; {@code null} (no
+   *     such executor) completes it on the dispatch worker
+   */
+  public BatchingRunner(
+      BatchSettings defaults, Ticker ticker, MeterRegistry registry, Supplier<Executor> caller) {
     this.defaults = defaults;
     this.ticker = ticker;
     this.registry = registry;
+    this.caller = caller;
   }
 
   @Override
@@ -40,7 +60,23 @@ public final class BatchingRunner implements InferenceRunner {
     }
     boolean batchable = concatenable(version);
     int rows = batchable ? (int) feeds.get(0).shape()[0] : 1;
-    return batcher.submit(feeds, outputs, rows, deadline);
+    Executor back = caller.get();
+    CompletableFuture<List<Tensor>> done = batcher.submit(feeds, outputs, rows, deadline);
+    if (back == null || done.isDone()) {
+      return done;
+    }
+    // whenCompleteAsync (unlike thenApplyAsync) hands failures back to the caller too
+    CompletableFuture<List<Tensor>> handedBack = new CompletableFuture<>();
+    done.whenCompleteAsync(
+        (result, failure) -> {
+          if (failure != null) {
+            handedBack.completeExceptionally(failure);
+          } else {
+            handedBack.complete(result);
+          }
+        },
+        back);
+    return handedBack;
   }
 
   /** The settings a version runs with. */

@@ -1,6 +1,7 @@
 package io.creditscorer.monitoring;
 
 import io.creditscorer.decision.Decision;
+import io.creditscorer.routing.RoutingPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,7 +109,7 @@ public final class ScoringMetrics {
   private record ShadowMeters(Counter compared, Counter disagreed, DistributionSummary delta) {}
 
   private final ConcurrentHashMap<Key, ShadowMeters> shadows = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Key, Counter> shadowProblems = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Counter> problems = new ConcurrentHashMap<>();
 
   /** One applicant scored by the shadow version too. */
   public void shadow(
@@ -141,7 +142,26 @@ public final class ScoringMetrics {
 
   /** A request answered by the fallback version because the routed one failed. */
   public void fallback(String model, String failed, String fallback) {
-    problem(
+    fallbacks(model, failed, fallback).increment();
+  }
+
+  /**
+   * Exports the fallback counter of a routing policy's named stable and canary versions at zero, so
+   * that its rate (and the alert on it) is defined before the first fallback.
+   */
+  public void fallbackConfigured(String model, RoutingPolicy policy) {
+    if (policy.fallback() == null) {
+      return;
+    }
+    for (String routed : new String[] {policy.stable(), policy.canary()}) {
+      if (routed != null && !routed.equals(policy.fallback())) {
+        fallbacks(model, routed, policy.fallback());
+      }
+    }
+  }
+
+  private Counter fallbacks(String model, String failed, String fallback) {
+    return counter(
         "scorer.fallbacks",
         "Requests answered by the fallback version",
         model,
@@ -162,18 +182,20 @@ public final class ScoringMetrics {
 
   private void problem(
       String name, String description, String model, String v, String label, String other) {
-    shadowProblems
-        .computeIfAbsent(
-            new Key(name, model, v, other),
-            k -> {
-              Counter.Builder b =
-                  Counter.builder(name).description(description).tag("model", model);
-              if (!v.isEmpty()) {
-                b.tags("version", v, label, other);
-              }
-              return b.register(registry);
-            })
-        .increment();
+    counter(name, description, model, v, label, other).increment();
+  }
+
+  private Counter counter(
+      String name, String description, String model, String v, String label, String other) {
+    return problems.computeIfAbsent(
+        new Key(name, model, v, other),
+        k -> {
+          Counter.Builder b = Counter.builder(name).description(description).tag("model", model);
+          if (!v.isEmpty()) {
+            b.tags("version", v, label, other);
+          }
+          return b.register(registry);
+        });
   }
 
   public void decision(String model, String version, Decision decision) {

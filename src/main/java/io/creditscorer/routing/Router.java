@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * Chooses the version of each request from its model's {@link RoutingPolicy}: an explicit version
@@ -18,9 +19,20 @@ public final class Router {
   private static final int BUCKETS = 10_000;
 
   private final AtomicReference<Map<String, RoutingPolicy>> policies;
+  private final BiConsumer<String, RoutingPolicy> applied;
 
   public Router(Map<String, RoutingPolicy> initial) {
+    this(initial, (model, policy) -> {});
+  }
+
+  /**
+   * @param applied told of every policy when it takes effect, the initial ones included (the
+   *     metrics use it to export a configured fallback's counter from zero)
+   */
+  public Router(Map<String, RoutingPolicy> initial, BiConsumer<String, RoutingPolicy> applied) {
     this.policies = new AtomicReference<>(Map.copyOf(initial));
+    this.applied = applied;
+    initial.forEach(applied);
   }
 
   public RoutingPolicy policy(String model) {
@@ -38,6 +50,7 @@ public final class Router {
           next.put(model, policy);
           return Map.copyOf(next);
         });
+    applied.accept(model, policy);
   }
 
   /**

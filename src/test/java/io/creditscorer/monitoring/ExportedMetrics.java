@@ -32,12 +32,14 @@ public final class ExportedMetrics {
   }
 
   /**
-   * The metrics page after one credit decision, also compared by a shadow version (lazily
-   * registered meters exist then), once the drift, feedback and shadow threads have taken it.
+   * The metrics page after one credit decision, also compared by a shadow version, with a fallback
+   * configured (lazily registered meters exist then), once the drift, feedback and shadow threads
+   * have taken it.
    */
   public static String scrape() throws InterruptedException {
-    // with version 1 as a shadow for this one request, so the shadow meters exist too
-    routing(Map.of("shadow", "1", "shadow_percent", 100));
+    // with version 1 as a shadow for this one request, so the shadow meters exist too, and as the
+    // fallback of version 2, whose counter is exported from zero once configured
+    routing(Map.of("stable", "2", "shadow", "1", "shadow_percent", 100, "fallback", "1"));
     try {
       given()
           .contentType("application/json")

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.creditscorer.monitoring.ScoringMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,5 +81,26 @@ class RouterTest {
         IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 5, null, 0, null));
     assertThrows(
         IllegalArgumentException.class, () -> new RoutingPolicy(null, null, 0, null, 5, null));
+  }
+
+  @Test
+  void aConfiguredFallbacksCounterIsExportedAtZeroBeforeTheFirstFallback() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ScoringMetrics metrics = new ScoringMetrics(registry);
+    Router router =
+        new Router(
+            Map.of("m", new RoutingPolicy("2", null, 0, null, 0, "1")),
+            metrics::fallbackConfigured);
+    assertEquals(
+        0.0,
+        registry
+            .get("scorer.fallbacks")
+            .tags("model", "m", "version", "2", "fallback", "1")
+            .counter()
+            .count());
+    router.set("m", new RoutingPolicy("2", "3", 10, null, 0, "1"));
+    assertEquals(2, registry.find("scorer.fallbacks").counters().size());
+    metrics.fallback("m", "3", "1");
+    assertEquals(1.0, registry.get("scorer.fallbacks").tags("version", "3").counter().count());
   }
 }
