@@ -99,10 +99,14 @@ public final class DecisionStore implements AutoCloseable {
     }
   }
 
-  /** A live decision, linked to the next older decision of the same request. */
+  /**
+   * A live decision, linked both ways to the decisions of the same request, so evicting the oldest
+   * is O(1) however many decisions share a request id.
+   */
   static final class Entry {
     StoredDecision decision;
     Entry olderOfRequest;
+    Entry newerOfRequest;
 
     Entry(StoredDecision decision) {
       this.decision = decision;
@@ -281,6 +285,9 @@ public final class DecisionStore implements AutoCloseable {
     StoredDecision d = e.decision;
     if (d.requestId() != null) {
       e.olderOfRequest = byRequest.put(d.requestId(), e);
+      if (e.olderOfRequest != null) {
+        e.olderOfRequest.newerOfRequest = e;
+      }
     }
     if (d.applicantId() != null) {
       byApplicant.put(d.applicantId(), e);
@@ -315,17 +322,11 @@ public final class DecisionStore implements AutoCloseable {
   private void unlink(Entry e) {
     StoredDecision d = e.decision;
     if (d.requestId() != null) {
-      Entry newest = byRequest.get(d.requestId());
-      if (newest == e) {
-        byRequest.remove(d.requestId());
+      if (e.newerOfRequest == null) {
+        byRequest.remove(d.requestId(), e);
       } else {
-        Entry x = newest;
-        while (x != null && x.olderOfRequest != e) {
-          x = x.olderOfRequest;
-        }
-        if (x != null) {
-          x.olderOfRequest = null;
-        }
+        e.newerOfRequest.olderOfRequest = null;
+        e.newerOfRequest = null;
       }
     }
     if (d.applicantId() != null && byApplicant.get(d.applicantId()) == e) {

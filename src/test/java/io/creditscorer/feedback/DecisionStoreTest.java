@@ -136,6 +136,21 @@ class DecisionStoreTest {
   }
 
   @Test
+  void oneRequestIdOnManyDecisionsKeepsOnlyTheNewestWithinTheBound() {
+    try (DecisionStore store = open(100)) {
+      for (int i = 0; i < 1_000; i++) {
+        store.add(List.of(decision("same", "A" + i, 0.1, T0)));
+      }
+      assertEquals(
+          100,
+          assertInstanceOf(DecisionStore.Ambiguous.class, store.find("same", null)).decisions());
+      assertEquals("A999", found(store.find("same", "A999")).applicantId());
+      assertEquals("A900", found(store.find("same", "A900")).applicantId());
+      assertInstanceOf(DecisionStore.UnknownApplicant.class, store.find("same", "A899"));
+    }
+  }
+
+  @Test
   void decisionsOlderThanTheRetentionAreEvicted() {
     try (DecisionStore store = open(100)) {
       store.add(List.of(decision("old", "A", 0.1, T0)));
