@@ -318,6 +318,13 @@ public interface ScorerConfig {
     /** Dispatch workers (concurrent inference calls) per version; default: the number of cores. */
     OptionalInt workers();
 
+    /**
+     * When the model is idle, a request runs on the thread that received it (an event loop),
+     * sparing two thread hand-offs; when false, every request runs on a dispatch worker.
+     */
+    @WithDefault("true")
+    boolean callerRuns();
+
     /** Requests that may wait per version; beyond it requests are refused with 429. */
     @WithDefault("1024")
     int queueCapacity();

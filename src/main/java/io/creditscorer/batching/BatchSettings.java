@@ -11,9 +11,23 @@ import io.creditscorer.repository.ModelDescriptor;
  *     row; only while another batch of the model is running (an idle model runs at once)
  * @param workers dispatch workers, i.e. concurrent inference calls, for this version
  * @param queueCapacity requests that may wait; when full, new ones are refused at once
+ * @param callerRuns when the model is idle (nothing running, nothing queued), a request of at most
+ *     {@code maxBatchRows} rows runs on the thread that submitted it, sparing the two thread
+ *     hand-offs; requests arriving meanwhile queue and are batched by the workers as usual
  */
 public record BatchSettings(
-    boolean enabled, int maxBatchRows, long maxDelayMicros, int workers, int queueCapacity) {
+    boolean enabled,
+    int maxBatchRows,
+    long maxDelayMicros,
+    int workers,
+    int queueCapacity,
+    boolean callerRuns) {
+
+  /** Settings whose requests always run on a dispatch worker. */
+  public BatchSettings(
+      boolean enabled, int maxBatchRows, long maxDelayMicros, int workers, int queueCapacity) {
+    this(enabled, maxBatchRows, maxDelayMicros, workers, queueCapacity, false);
+  }
 
   public BatchSettings {
     if (maxBatchRows < 1 || maxDelayMicros < 0 || workers < 1 || queueCapacity < 1) {
@@ -34,6 +48,7 @@ public record BatchSettings(
         override.maxBatchRows() != null ? override.maxBatchRows() : maxBatchRows,
         override.maxDelayMicros() != null ? override.maxDelayMicros() : maxDelayMicros,
         override.workers() != null ? override.workers() : workers,
-        override.queueCapacity() != null ? override.queueCapacity() : queueCapacity);
+        override.queueCapacity() != null ? override.queueCapacity() : queueCapacity,
+        callerRuns);
   }
 }

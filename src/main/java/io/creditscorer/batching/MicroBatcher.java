@@ -28,10 +28,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * executor. Rows of a batch are concatenated along the first dimension and the outputs split back,
  * so every request gets exactly its own rows' results.
  *
- * <p>Guarantees: {@link #submit} never blocks and never throws; every future it returns completes —
- * with the request's outputs, or failed with OVERLOADED (queue full), DEADLINE_EXCEEDED (expired
- * while queued; not run), the batch's failure (each member gets it, nobody else), or NOT_READY
- * (shut down while queued). Thread-safe.
+ * <p>With {@link BatchSettings#callerRuns()}, a request that finds the model idle runs at once on
+ * the submitting thread, which then returns with the future completed.
+ *
+ * <p>Guarantees: {@link #submit} never blocks (but for such a run) and never throws; every future
+ * it returns completes — with the request's outputs, or failed with OVERLOADED (queue full),
+ * DEADLINE_EXCEEDED (expired while queued; not run), the batch's failure (each member gets it,
+ * nobody else), or NOT_READY (shut down while queued). Thread-safe.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -176,15 +179,34 @@ public final class MicroBatcher implements AutoCloseable {
     Pending p = new Pending(feeds, outputs, rows, now, deadline, result);
     boolean accepted;
     boolean shutDown;
+    boolean runHere = false;
     lock.lock();
     try {
       shutDown = closed;
-      accepted = !closed && queue.offer(p);
-      if (accepted) {
-        changed.signal();
+      if (!closed
+          && settings.callerRuns()
+          && running == 0
+          && queue.size() == 0
+          && rows <= settings.maxBatchRows()) {
+        running++; // counts as the model's running batch: arrivals meanwhile queue and batch
+        runHere = true;
+        accepted = true;
+      } else {
+        accepted = !closed && queue.offer(p);
+        if (accepted) {
+          changed.signal();
+        }
       }
     } finally {
       lock.unlock();
+    }
+    if (runHere) {
+      try {
+        execute(List.of(p));
+      } finally {
+        finished();
+      }
+      return result;
     }
     if (!accepted) {
       if (shutDown) {
@@ -223,6 +245,10 @@ public final class MicroBatcher implements AutoCloseable {
           if (closed) {
             return;
           }
+          if (running >= settings.workers()) {
+            changed.awaitUninterruptibly(); // a caller's run holds the last slot
+            continue;
+          }
           BatchQueue.Next next = queue.next(ticker.read(), running);
           dropped = next.expired();
           if (next.batch() != null) {
@@ -256,15 +282,20 @@ public final class MicroBatcher implements AutoCloseable {
         try {
           execute(batch);
         } finally {
-          lock.lock();
-          try {
-            running--;
-            changed.signalAll();
-          } finally {
-            lock.unlock();
-          }
+          finished();
         }
       }
+    }
+  }
+
+  /** A batch has finished: the next may start. */
+  private void finished() {
+    lock.lock();
+    try {
+      running--;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 

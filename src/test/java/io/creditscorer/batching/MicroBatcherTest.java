@@ -2,6 +2,7 @@ package io.creditscorer.batching;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -82,7 +83,16 @@ class MicroBatcherTest {
 
   @Test
   void manyThreadsEachGetExactlyTheirOwnRows() throws Exception {
-    MicroBatcher b = batcher(new BatchSettings(true, 16, 200, 2, 4096), model::run);
+    manyThreadsEachGetTheirOwnRows(new BatchSettings(true, 16, 200, 2, 4096));
+  }
+
+  @Test
+  void manyThreadsEachGetExactlyTheirOwnRowsWhenIdleCallersRunTheirOwn() throws Exception {
+    manyThreadsEachGetTheirOwnRows(new BatchSettings(true, 16, 200, 2, 4096, true));
+  }
+
+  private void manyThreadsEachGetTheirOwnRows(BatchSettings settings) throws Exception {
+    MicroBatcher b = batcher(settings, model::run);
     int threads = 64;
     int perThread = 40;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -173,6 +183,41 @@ class MicroBatcherTest {
     }
     assertEquals(
         List.of(1, rows), gate.callRows, "one call for the lone request, one for all that queued");
+  }
+
+  @Test
+  void anIdleModelRunsALoneRequestOnTheCallersThreadAndQueuesWhatArrivesMeanwhile()
+      throws Exception {
+    Gate gate = new Gate(model::run);
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    MicroBatcher b =
+        batcher(
+            new BatchSettings(true, 64, 1_000_000, 1, 100, true),
+            (feeds, outputs) -> {
+              threads.add(Thread.currentThread().getName());
+              return gate.run(feeds, outputs);
+            });
+    Random r = new Random(2);
+    // the model is idle: the submitting thread runs the request itself, held in the gate
+    CompletableFuture<CompletableFuture<List<Tensor>>> first =
+        CompletableFuture.supplyAsync(() -> submit(b, random(r, 1)));
+    gate.entered.await();
+    assertEquals(List.of(threads.get(0)), threads);
+    assertFalse(threads.get(0).startsWith("batcher-"), threads.get(0));
+    // while it runs, requests queue for the worker: none runs on its caller
+    List<CompletableFuture<List<Tensor>>> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      queued.add(submit(b, random(r, 2)));
+    }
+    assertEquals(1, threads.size());
+    assertTrue(queued.stream().noneMatch(CompletableFuture::isDone));
+    gate.release.countDown();
+    assertTrue(first.get(10, TimeUnit.SECONDS).isDone(), "returned with its answer");
+    for (var q : queued) {
+      q.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of(1, 6), gate.callRows, "the three that queued ran as one batch");
+    assertTrue(threads.get(1).startsWith("batcher-test/1-"), threads.get(1));
   }
 
   @Test
