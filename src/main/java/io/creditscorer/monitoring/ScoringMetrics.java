@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code scorer_rows} (histogram): rows per call, by api, model, version
  *   <li>{@code scorer_decisions_total}: model, version, decision
  *   <li>{@code scorer_shadow_comparisons_total}, {@code scorer_shadow_disagreements_total}
- *       (decision differs), {@code scorer_shadow_delta} (|difference in probability of default|):
- *       model, version (served), shadow; {@code scorer_shadow_failures_total}, {@code
+ *       (decision differs), {@code scorer_shadow_delta_percent} (|difference in probability of
+ *       default|): model, version (served), shadow; {@code scorer_shadow_failures_total}, {@code
  *       scorer_shadow_dropped_total}
  *   <li>{@code scorer_stage_seconds} (histogram): time in one stage of a credit request, by stage:
  *       {@code feature_lookup} (feature store, only when used), {@code encode} (validation and
@@ -59,6 +59,8 @@ public final class ScoringMetrics {
   private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, DistributionSummary> rows = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, Counter> decisions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, DistributionSummary> probabilities =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> stages = new ConcurrentHashMap<>();
 
   public ScoringMetrics(MeterRegistry registry) {
@@ -131,7 +133,9 @@ public final class ScoringMetrics {
                         .description(
                             "Absolute difference in probability of default, shadow vs served")
                         .tags("model", k.model, "version", k.version, "shadow", k.outcome)
-                        .serviceLevelObjectives(0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+                        .baseUnit("percent")
+                        .scale(100)
+                        .serviceLevelObjectives(1, 2, 5, 10, 20, 50)
                         .register(registry)));
     m.compared.increment();
     if (disagreed) {
@@ -198,7 +202,33 @@ public final class ScoringMetrics {
         });
   }
 
-  public void decision(String model, String version, Decision decision) {
+  /**
+   * Buckets of the probability of default in percent, 5 points wide. Fractions are recorded as
+   * percentages ({@code scale(100)}) because Micrometer's summary histograms count a value in the
+   * bucket of its ceiling: bounds must be whole numbers.
+   */
+  private static final double[] PD_BUCKETS = new double[20];
+
+  static {
+    for (int i = 0; i < PD_BUCKETS.length; i++) {
+      PD_BUCKETS[i] = 5 * (i + 1);
+    }
+  }
+
+  /** One credit decision: counted by outcome, and its probability of default into a histogram. */
+  public void decision(String model, String version, Decision decision, double pd) {
+    probabilities
+        .computeIfAbsent(
+            new Key("credit", model, version, ""),
+            k ->
+                DistributionSummary.builder("scorer.probability.of.default")
+                    .description("Predicted probability of default of each applicant scored")
+                    .tags("model", k.model, "version", k.version)
+                    .baseUnit("percent")
+                    .scale(100)
+                    .serviceLevelObjectives(PD_BUCKETS)
+                    .register(registry))
+        .record(pd);
     decisions
         .computeIfAbsent(
             new Key("credit", model, version, decision.name()),

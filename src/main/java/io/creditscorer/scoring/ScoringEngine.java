@@ -428,7 +428,7 @@ public final class ScoringEngine {
           per > 1
               ? credit.explainer().reasons(pd, i, applicant, settings.reasonCount())
               : List.of();
-      metrics.decision(version.name(), version.version(), verdict.decision());
+      metrics.decision(version.name(), version.version(), verdict.decision(), p);
       results.add(
           new CreditResult.Applicant(
               ids[i], p, points, verdict.decision(), verdict.rule(), reasons));

@@ -291,6 +291,45 @@ public class CreditApiTest {
   }
 
   @Test
+  void eachApplicantsProbabilityOfDefaultLandsInItsHistogramBucket() {
+    double[] before = pdBands();
+    double p =
+        score(Map.of("applicants", List.of(applicant())))
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getDouble("results[0].probability_of_default");
+    double[] after = pdBands();
+    int band = Math.max(0, (int) Math.ceil(p * 20) - 1); // (5 band %, 5 (band + 1) %]
+    for (int b = 0; b < 20; b++) {
+      assertEquals(before[b] + (b == band ? 1 : 0), after[b], "band " + b + " for p = " + p);
+    }
+  }
+
+  /** Version 2's probability-of-default counts per band of 5 % (from the cumulative buckets). */
+  private static double[] pdBands() {
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    java.util.regex.Pattern bound = java.util.regex.Pattern.compile("le=\"([^\"]+)\"");
+    double[] cumulative = new double[20];
+    for (String line : metrics.split("\n")) {
+      java.util.regex.Matcher m = bound.matcher(line);
+      if (line.startsWith("scorer_probability_of_default_percent_bucket{")
+          && line.contains("model=\"credit-risk\"")
+          && line.contains("version=\"2\"")
+          && m.find()
+          && !m.group(1).equals("+Inf")) {
+        int b = (int) Math.round(Double.parseDouble(m.group(1)) / 5) - 1;
+        cumulative[b] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    double[] bands = new double[20];
+    for (int b = 0; b < 20; b++) {
+      bands[b] = cumulative[b] - (b == 0 ? 0 : cumulative[b - 1]);
+    }
+    return bands;
+  }
+
+  @Test
   void openApiDocumentsBothApis() {
     given()
         .get("/q/openapi?format=json")
