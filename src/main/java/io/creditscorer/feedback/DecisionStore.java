@@ -442,6 +442,7 @@ public final class DecisionStore implements AutoCloseable {
 
   /** Rewrites the file with only the live entries, atomically, then appends to it again. */
   private void compact() throws IOException {
+    long start = clock.millis();
     if (json != null) {
       json.close();
     }
@@ -461,6 +462,9 @@ public final class DecisionStore implements AutoCloseable {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     out = new FileOutputStream(file.toFile(), true);
     json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    LOG.infof(
+        "decision store %s rewritten with its %d live decisions in %d ms",
+        file, entries.size(), clock.millis() - start);
   }
 
   private UncheckedIOException failed(IOException e) {
