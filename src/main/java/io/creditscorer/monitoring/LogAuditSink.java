@@ -76,7 +76,11 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
             () -> {
               while (!closing) {
                 LockSupport.parkNanos(pause);
-                writeQueued();
+                try {
+                  writeQueued();
+                } catch (RuntimeException e) { // never lose the writer: the next block may succeed
+                  LOG.errorf("audit writer: %s", e);
+                }
               }
             },
             "audit-writer");
