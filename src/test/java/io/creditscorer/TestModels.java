@@ -72,6 +72,17 @@ public final class TestModels {
       io.creditscorer.scoring.InferenceRunner runner,
       int reasonCount,
       io.creditscorer.routing.Router router) {
+    return engine(
+        repository, runner, reasonCount, router, io.creditscorer.scoring.DecisionListener.none());
+  }
+
+  /** The same engine, telling {@code listener} of every decision (e.g. a drift monitor). */
+  public static io.creditscorer.scoring.ScoringEngine engine(
+      ModelRepository repository,
+      io.creditscorer.scoring.InferenceRunner runner,
+      int reasonCount,
+      io.creditscorer.routing.Router router,
+      io.creditscorer.scoring.DecisionListener listener) {
     return new io.creditscorer.scoring.ScoringEngine(
         repository,
         runner,
@@ -87,7 +98,7 @@ public final class TestModels {
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
         io.creditscorer.scoring.Ticker.system(),
         r -> {},
-        io.creditscorer.scoring.DecisionListener.none(),
+        listener,
         io.creditscorer.features.FeatureStore.none(),
         router,
         Runnable::run);

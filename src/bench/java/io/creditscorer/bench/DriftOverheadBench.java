@@ -1,24 +1,20 @@
 package io.creditscorer.bench;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.creditscorer.features.FeatureStore;
+import io.creditscorer.TestModels;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.monitoring.DriftMonitor;
-import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
-import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.scoring.Ticker;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -122,23 +118,6 @@ public final class DriftOverheadBench {
   }
 
   private static ScoringEngine engine(ModelRepository repository, DecisionListener listener) {
-    return new ScoringEngine(
-        repository,
-        new DirectRunner(),
-        new EngineSettings(
-            4096,
-            "credit-risk",
-            Duration.ofSeconds(10),
-            4,
-            EngineSettings.PolicyOverride.none(),
-            Duration.ofMinutes(10),
-            1000),
-        new ScoringMetrics(new SimpleMeterRegistry()),
-        Ticker.system(),
-        record -> {},
-        listener,
-        FeatureStore.none(),
-        new Router(Map.of()),
-        Runnable::run);
+    return TestModels.engine(repository, new DirectRunner(), 4, new Router(Map.of()), listener);
   }
 }
