@@ -98,12 +98,12 @@ public class ScorerBeans {
   }
 
   /**
-   * The calling thread's Vert.x context (an event loop of the HTTP or gRPC server) as an executor,
-   * or {@code null} off Vert.x. Once its loop has shut down, work runs in place.
+   * The calling event loop's Vert.x context (of the HTTP or gRPC server) as an executor, or {@code
+   * null} on any other thread. Once its loop has shut down, work runs in place.
    */
   private static Executor callerContext() {
     Context context = Vertx.currentContext();
-    if (context == null) {
+    if (context == null || !Context.isOnEventLoopThread()) {
       return null;
     }
     return command -> {

@@ -319,8 +319,9 @@ public interface ScorerConfig {
     OptionalInt workers();
 
     /**
-     * When the model is idle, a request runs on the thread that received it (an event loop),
-     * sparing two thread hand-offs; when false, every request runs on a dispatch worker.
+     * Requests run on the event loop that received them, sparing two thread hand-offs each: the
+     * requests a loop reads in one pass run as one batch on it. When false, every request runs on a
+     * dispatch worker.
      */
     @WithDefault("true")
     boolean callerRuns();

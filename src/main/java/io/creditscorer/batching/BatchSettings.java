@@ -11,9 +11,10 @@ import io.creditscorer.repository.ModelDescriptor;
  *     row; only while another batch of the model is running (an idle model runs at once)
  * @param workers dispatch workers, i.e. concurrent inference calls, for this version
  * @param queueCapacity requests that may wait; when full, new ones are refused at once
- * @param callerRuns when the model is idle (nothing running, nothing queued), a request of at most
- *     {@code maxBatchRows} rows runs on the thread that submitted it, sparing the two thread
- *     hand-offs; requests arriving meanwhile queue and are batched by the workers as usual
+ * @param callerRuns a request of at most {@code maxBatchRows} rows runs on the thread that
+ *     submitted it, sparing the two thread hand-offs: from an event loop in that loop's batch, from
+ *     another thread only when the model is idle (nothing running, nothing queued); see {@link
+ *     MicroBatcher}
  */
 public record BatchSettings(
     boolean enabled,

@@ -19,11 +19,11 @@ import java.util.function.Supplier;
  * The service's {@link InferenceRunner}: one {@link MicroBatcher} per model version, created on
  * first use with the global defaults overridden by the version's descriptor.
  *
- * <p>A request is completed where it came from: when the caller's thread has an executor (an HTTP
- * or gRPC event loop), the result is handed back to it, so the dispatch workers only run the model
- * and everything after it — decision, reasons, audit, writing the answer — runs on the caller's
- * loop. A worker hands a whole batch back with one wake-up of each loop instead of one per request.
- * Thread-safe.
+ * <p>A request is completed where it came from: when the caller is an event loop (HTTP or gRPC),
+ * the result is handed back to it, so the model runs wherever the batcher runs it — in the loop's
+ * own batch or on a dispatch worker — and everything after it (decision, reasons, audit, writing
+ * the answer) runs on the caller's loop. A worker hands a whole batch back with one wake-up of each
+ * loop instead of one per request. Thread-safe.
  */
 public final class BatchingRunner implements InferenceRunner {
 
@@ -40,8 +40,9 @@ public final class BatchingRunner implements InferenceRunner {
   }
 
   /**
-   * @param caller the executor of the calling thread, to complete its request on; {@code null} (no
-   *     such executor) completes it on the dispatch worker
+   * @param caller the executor of the calling event loop, which runs tasks later on that thread:
+   *     requests from it join the loop's batch and complete on it; {@code null} when the caller is
+   *     no event loop (its request completes where the model ran)
    */
   public BatchingRunner(
       BatchSettings defaults, Ticker ticker, MeterRegistry registry, Supplier<Executor> caller) {
@@ -61,7 +62,7 @@ public final class BatchingRunner implements InferenceRunner {
     boolean batchable = concatenable(version);
     int rows = batchable ? (int) feeds.get(0).shape()[0] : 1;
     Executor back = caller.get();
-    CompletableFuture<List<Tensor>> done = batcher.submit(feeds, outputs, rows, deadline);
+    CompletableFuture<List<Tensor>> done = batcher.submit(feeds, outputs, rows, deadline, back);
     if (back == null || done.isDone()) {
       return done;
     }

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,8 +30,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * executor. Rows of a batch are concatenated along the first dimension and the outputs split back,
  * so every request gets exactly its own rows' results.
  *
- * <p>With {@link BatchSettings#callerRuns()}, a request that finds the model idle runs at once on
- * the submitting thread, which then returns with the future completed.
+ * <p>With {@link BatchSettings#callerRuns()}, requests run on the threads that submit them where
+ * they can, sparing two thread hand-offs each:
+ *
+ * <ul>
+ *   <li>A request submitted from an event loop (with the loop's executor) joins that loop's batch:
+ *       everything the loop submits until its next turn — in practice every request it read in one
+ *       pass over its ready sockets — runs as one call on the loop, up to {@code maxBatchRows}. A
+ *       lone request waits for nothing but the end of the current pass. Rows arriving while the
+ *       batch runs stay in the sockets and form the next one. With batching off each runs at once,
+ *       alone. Loop batches run beside the workers' batches, not in their slots.
+ *   <li>A request from any other thread that finds the model idle runs at once on that thread,
+ *       which then returns with the future completed; requests arriving meanwhile queue for the
+ *       workers.
+ * </ul>
  *
  * <p>Guarantees: {@link #submit} never blocks (but for such a run) and never throws; every future
  * it returns completes — with the request's outputs, or failed with OVERLOADED (queue full),
@@ -80,8 +94,10 @@ public final class MicroBatcher implements AutoCloseable {
   private final Timer inferenceTime;
   private final Counter rejected;
   private final Counter expired;
+  private final ThreadLocal<LoopBatch> loopBatches = ThreadLocal.withInitial(LoopBatch::new);
+  private final AtomicInteger loopRuns = new AtomicInteger();
   private int running;
-  private boolean closed;
+  private volatile boolean closed;
 
   /**
    * @param id names the model version in thread names and messages, e.g. {@code credit-risk/2}
@@ -169,6 +185,22 @@ public final class MicroBatcher implements AutoCloseable {
    */
   public CompletableFuture<List<Tensor>> submit(
       List<Tensor> feeds, List<String> outputs, int rows, long deadline) {
+    return submit(feeds, outputs, rows, deadline, null);
+  }
+
+  /**
+   * Queues a request, or with {@link BatchSettings#callerRuns()} and a {@code loop} adds it to the
+   * calling event loop's batch; the future completes as described on the class.
+   *
+   * @param loop runs a task later on the calling thread, after the caller's current pass (an event
+   *     loop's executor); {@code null} when the caller is no event loop
+   */
+  public CompletableFuture<List<Tensor>> submit(
+      List<Tensor> feeds,
+      List<String> outputs,
+      int rows,
+      long deadline,
+      java.util.concurrent.Executor loop) {
     long now = ticker.read();
     CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
     if (deadline - now <= 0) {
@@ -177,6 +209,10 @@ public final class MicroBatcher implements AutoCloseable {
       return result;
     }
     Pending p = new Pending(feeds, outputs, rows, now, deadline, result);
+    if (loop != null && settings.callerRuns() && rows <= settings.maxBatchRows() && !closed) {
+      joinLoopBatch(p, loop);
+      return result;
+    }
     boolean accepted;
     boolean shutDown;
     boolean runHere = false;
@@ -223,6 +259,67 @@ public final class MicroBatcher implements AutoCloseable {
       }
     }
     return result;
+  }
+
+  /** Adds a request to the calling loop's batch, which runs on the loop's next turn. */
+  private void joinLoopBatch(Pending p, java.util.concurrent.Executor loop) {
+    if (!concatenate) {
+      runOnLoop(List.of(p));
+      return;
+    }
+    LoopBatch batch = loopBatches.get();
+    if (batch.rows + p.rows() > settings.maxBatchRows()) {
+      runOnLoop(batch.take()); // full: runs now, and p starts the next
+    }
+    boolean first = batch.members.isEmpty();
+    batch.members.add(p);
+    batch.rows += p.rows();
+    if (first) {
+      loop.execute(() -> runOnLoop(batch.take()));
+    }
+  }
+
+  private void runOnLoop(List<Pending> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    long now = ticker.read();
+    List<Pending> live = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p.deadline() - now <= 0) {
+        expired.increment();
+        p.result().completeExceptionally(deadlineExceeded());
+      } else {
+        live.add(p);
+      }
+    }
+    loopRuns.incrementAndGet(); // before reading closed: close() waits for runs it did not stop
+    try {
+      if (closed) {
+        for (Pending p : live) {
+          p.result()
+              .completeExceptionally(
+                  ScoringException.notReady(id + " shut down before running the request"));
+        }
+      } else if (!live.isEmpty()) {
+        execute(live);
+      }
+    } finally {
+      loopRuns.decrementAndGet();
+    }
+  }
+
+  /** What one event loop has submitted since its last turn; touched only by that loop. */
+  private static final class LoopBatch {
+    private List<Pending> members = new ArrayList<>();
+    private int rows;
+
+    List<Pending> take() {
+      List<Pending> taken = members;
+      members = new ArrayList<>();
+      rows = 0;
+      return taken;
+    }
   }
 
   /** Requests waiting for a worker. */
@@ -412,8 +509,8 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Stops accepting requests, fails those still queued with NOT_READY, lets running batches finish
-   * (waiting up to 10 s), and removes this batcher's meters.
+   * Stops accepting requests, fails those still queued (or in a loop's batch) with NOT_READY, lets
+   * running batches finish (waiting up to 10 s), and removes this batcher's meters.
    */
   @Override
   public void close() {
@@ -440,6 +537,10 @@ public final class MicroBatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (loopRuns.get() > 0 && System.nanoTime() - stop < 0) {
+      LockSupport.parkNanos(100_000); // a loop's batch is mid-call
     }
     meters.forEach(registry::remove);
   }

@@ -127,6 +127,170 @@ class MicroBatcherTest {
     pool.shutdown();
   }
 
+  @Test
+  void manyEventLoopsEachGetExactlyTheirOwnRows() throws Exception {
+    MicroBatcher b = batcher(new BatchSettings(true, 16, 200, 2, 4096, true), model::run);
+    int loops = 16;
+    int passes = 20;
+    List<ExecutorService> loopThreads = new ArrayList<>();
+    List<CompletableFuture<Void>> checks = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<?>> submitted = new ArrayList<>();
+    for (int l = 0; l < loops; l++) {
+      ExecutorService loop = Executors.newSingleThreadExecutor();
+      loopThreads.add(loop);
+      Random r = new Random(100 + l);
+      for (int pass = 0; pass < passes; pass++) {
+        // one pass of a loop: a few requests read together, then its turn runs them
+        submitted.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
+                    float[] data = random(r, 1 + r.nextInt(5));
+                    float[] expected = expectedFor(data);
+                    checks.add(
+                        b.submit(List.of(rows(data)), OUT, data.length / WIDTH, far(), loop)
+                            .thenAccept(
+                                out ->
+                                    assertArrayEquals(
+                                        expected, (float[]) out.get(0).data(), 1e-6f)));
+                  }
+                },
+                loop));
+      }
+    }
+    for (var f : submitted) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertTrue(checks.size() >= loops * passes, "requests checked: " + checks.size());
+    loopThreads.forEach(ExecutorService::shutdown);
+  }
+
+  private float[] expectedFor(float[] data) {
+    try {
+      return singleRowRuns(data);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long far() {
+    return now.get() + 60_000_000_000L;
+  }
+
+  /** An event loop driven by the test: tasks run only when the test says it is the loop's turn. */
+  static final class ManualLoop implements java.util.concurrent.Executor {
+    final List<Runnable> tasks = new ArrayList<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void turn() {
+      while (!tasks.isEmpty()) {
+        tasks.remove(0).run();
+      }
+    }
+  }
+
+  CompletableFuture<List<Tensor>> submitOn(ManualLoop loop, MicroBatcher b, float[] data) {
+    return b.submit(List.of(rows(data)), OUT, data.length / WIDTH, far(), loop);
+  }
+
+  @Test
+  void whatALoopSubmitsBeforeItsTurnRunsAsOneCallOnTheLoop() throws Exception {
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    Gate gate =
+        new Gate(
+            (feeds, outputs) -> {
+              threads.add(Thread.currentThread().getName());
+              return model.run(feeds, outputs);
+            });
+    gate.release.countDown(); // nothing held: only the calls are recorded
+    MicroBatcher b = batcher(new BatchSettings(true, 64, 1_000_000, 1, 100, true), gate);
+    ManualLoop loop = new ManualLoop();
+    Random r = new Random(11);
+    List<float[]> data = List.of(random(r, 1), random(r, 2), random(r, 3), random(r, 1));
+    List<CompletableFuture<List<Tensor>>> results = new ArrayList<>();
+    for (float[] d : data) {
+      results.add(submitOn(loop, b, d));
+    }
+    assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "nothing runs before");
+    assertEquals(List.of(), gate.callRows);
+    assertEquals(1, loop.tasks.size(), "one turn scheduled for the whole batch");
+    loop.turn();
+    assertEquals(List.of(7), gate.callRows, "one call for all four");
+    assertEquals(List.of(Thread.currentThread().getName()), threads, "on the loop's thread");
+    for (int i = 0; i < data.size(); i++) {
+      assertArrayEquals(
+          singleRowRuns(data.get(i)), (float[]) results.get(i).get().get(0).data(), 1e-6f);
+    }
+    assertEquals(0, b.queued());
+  }
+
+  @Test
+  void aLoopBatchThatWouldPassMaxRowsRunsWhatItHoldsAndStartsTheNext() throws Exception {
+    Gate gate = new Gate(model::run);
+    gate.release.countDown();
+    MicroBatcher b = batcher(new BatchSettings(true, 4, 1_000_000, 1, 100, true), gate);
+    ManualLoop loop = new ManualLoop();
+    Random r = new Random(12);
+    var first = submitOn(loop, b, random(r, 3));
+    var second = submitOn(loop, b, random(r, 3));
+    assertTrue(first.isDone(), "the full batch ran when the next request did not fit");
+    assertFalse(second.isDone());
+    var tooBig = submitOn(loop, b, random(r, 5));
+    loop.turn();
+    second.get(10, TimeUnit.SECONDS);
+    tooBig.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of(3, 3, 5), gate.callRows, "a request over the limit runs alone");
+  }
+
+  @Test
+  void withBatchingOffALoopsRequestRunsAtOnceAlone() throws Exception {
+    Gate gate = new Gate(model::run);
+    gate.release.countDown();
+    MicroBatcher b = batcher(new BatchSettings(false, 64, 1_000_000, 1, 100, true), gate);
+    ManualLoop loop = new ManualLoop();
+    Random r = new Random(13);
+    var one = submitOn(loop, b, random(r, 2));
+    var two = submitOn(loop, b, random(r, 1));
+    assertTrue(one.isDone() && two.isDone());
+    assertEquals(List.of(2, 1), gate.callRows);
+    assertEquals(List.of(), loop.tasks);
+  }
+
+  @Test
+  void aLoopBatchIsDroppedWhenExpiredAndFailedWhenShutDownBeforeItsTurn() throws Exception {
+    Gate gate = new Gate(model::run);
+    gate.release.countDown();
+    MicroBatcher b = batcher(new BatchSettings(true, 64, 1_000_000, 1, 100, true), gate);
+    ManualLoop loop = new ManualLoop();
+    Random r = new Random(14);
+    var late = b.submit(List.of(rows(random(r, 1))), OUT, 1, now.get() + 1_000, loop); // 1 µs left
+    var onTime = submitOn(loop, b, random(r, 1));
+    now.addAndGet(2_000);
+    loop.turn();
+    assertEquals(
+        ScoringException.Kind.DEADLINE_EXCEEDED,
+        ((ScoringException) assertThrowsExecution(late).getCause()).kind());
+    onTime.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of(1), gate.callRows, "the expired request did not run");
+
+    var pending = submitOn(loop, b, random(r, 1));
+    b.close();
+    loop.turn();
+    assertEquals(
+        ScoringException.Kind.NOT_READY,
+        ((ScoringException) assertThrowsExecution(pending).getCause()).kind());
+    assertEquals(List.of(1), gate.callRows);
+    var afterClose = submitOn(loop, b, random(r, 1));
+    assertEquals(
+        ScoringException.Kind.NOT_READY,
+        ((ScoringException) assertThrowsExecution(afterClose).getCause()).kind());
+  }
+
   /** The model run on each row alone, outside the batcher. */
   float[] singleRowRuns(float[] data) throws Exception {
     int n = data.length / WIDTH;
