@@ -40,6 +40,16 @@ public final class DecisionStoreBench {
     }
   }
 
+  private static long bytesIn(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      long total = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        total += Files.size(f);
+      }
+      return total;
+    }
+  }
+
   private static void run(Path dir, int entries, int window) throws Exception {
     Random random = new Random(42);
     Clock clock = Clock.systemUTC();
@@ -64,8 +74,8 @@ public final class DecisionStoreBench {
       }
       long t1 = System.nanoTime();
       System.out.printf(
-          "  append: %,.0f decisions/s (%.0f ms), file %,d bytes%n",
-          entries / ((t1 - t0) / 1e9), (t1 - t0) / 1e6, Files.size(dir.resolve("decisions.jsonl")));
+          "  append: %,.0f decisions/s (%.0f ms), segments %,d bytes%n",
+          entries / ((t1 - t0) / 1e9), (t1 - t0) / 1e6, bytesIn(dir));
     }
     OutcomeFeedback feedback;
     long heapBefore = usedHeap();

@@ -220,9 +220,9 @@ public interface ScorerConfig {
      */
     Optional<String> stableVersion();
 
-    /** The embedded decision store: an append-only file, replayed at start-up. */
+    /** The embedded decision store: append-only segments, replayed at start-up. */
     interface Store {
-      /** Directory of decisions.jsonl; relative to the working directory. */
+      /** Directory of the segments decisions-*.jsonl; relative to the working directory. */
       @WithDefault("target/feedback")
       Path path();
 

@@ -9,16 +9,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,23 +33,31 @@ import org.jboss.logging.Logger;
  * <p><b>Bounded:</b> at most {@code maxEntries} decisions, none decided longer than {@code
  * retention} ago; the oldest are evicted first and counted ({@link #evicted()}).
  *
- * <p><b>Persistent:</b> an append-only JSON-lines file, {@value #FILE}, in the store directory: one
- * line per decision (with its sequence number) and one per outcome (naming that number). It is
- * replayed when the store opens, and rewritten with only the live entries (written to a temporary
- * file, synced, atomically renamed) then and whenever evicted lines make up more than half of it,
- * so the file stays within about twice the live content. A torn or unreadable line (a crash
- * mid-write) is skipped with a warning and dropped by that rewrite. Decisions are flushed to the
- * operating system after each {@link #add}; outcomes are synced to the device by {@link #sync}.
+ * <p><b>Persistent, never rewritten:</b> append-only JSON-lines segments in the store directory,
+ * {@code decisions-<first seq>.jsonl}: one line per decision (with its sequence number) and one per
+ * outcome (naming that number), appended to the newest segment. A segment is closed once it holds
+ * {@code segmentDecisions} decisions (an eighth of {@code maxEntries}, at least {@value
+ * #MIN_SEGMENT}) and a new one started. Every line of a segment names a decision older than the
+ * next segment's first, so once eviction has passed that first, the segment holds nothing live and
+ * is deleted whole: disk use stays within the live content plus about one segment, and no decision
+ * is ever written twice (a store that rewrote itself would stall its writer for the length of the
+ * rewrite). Segments are replayed in order when the store opens; a torn or unreadable line (a crash
+ * mid-write) is skipped with a warning and leaves with its segment. Decisions are flushed to the
+ * operating system after each {@link #add}; outcomes are synced to the device by {@link #sync}. A
+ * single {@value #LEGACY_FILE} of earlier versions is read as the oldest segment.
  *
  * <p>Thread-safe: every method locks the store; a caller may hold that lock ({@code synchronized
  * (store)}) across several calls to make them one step.
  */
 public final class DecisionStore implements AutoCloseable {
 
-  static final String FILE = "decisions.jsonl";
+  static final String LEGACY_FILE = "decisions.jsonl";
 
-  /** Rewrites wait until this many lines are garbage, so small stores are not rewritten often. */
-  private static final int COMPACT_SLACK = 1000;
+  /** Segments hold at least this many decisions, so small stores do not spread over many files. */
+  static final int MIN_SEGMENT = 1000;
+
+  private static final String SEGMENT_PREFIX = "decisions-";
+  private static final String SEGMENT_SUFFIX = ".jsonl";
 
   private static final Logger LOG = Logger.getLogger(DecisionStore.class);
 
@@ -132,8 +141,26 @@ public final class DecisionStore implements AutoCloseable {
     CONTRADICTING
   }
 
-  private final Path file;
+  /**
+   * One file of the store. Its lines name decisions numbered below the next segment's {@code
+   * firstSeq}.
+   */
+  private static final class Segment {
+    final Path path;
+    final long firstSeq;
+    long decisions;
+    long lines;
+
+    Segment(Path path, long firstSeq) {
+      this.path = path;
+      this.firstSeq = firstSeq;
+    }
+  }
+
+  private final Path dir;
   private final int maxEntries;
+  private final long segmentDecisions;
+  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private final Duration retention;
   private final Clock clock;
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -142,7 +169,6 @@ public final class DecisionStore implements AutoCloseable {
   private FileOutputStream out;
   private JsonGenerator json;
   private long nextSeq = 1;
-  private long fileLines;
   private int outcomes;
   private long evicted;
   private long changes;
@@ -154,38 +180,77 @@ public final class DecisionStore implements AutoCloseable {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("scorer.feedback.store.retention must be positive");
     }
-    this.file = dir.resolve(FILE);
+    this.dir = dir;
     this.maxEntries = maxEntries;
+    this.segmentDecisions = Math.max(MIN_SEGMENT, maxEntries / 8);
     this.retention = retention;
     this.clock = clock;
   }
 
   /**
-   * Opens (creating if needed) the store in {@code dir}, replaying its file; evicts what is over
-   * the bounds and rewrites the file when it holds anything else.
+   * Opens (creating if needed) the store in {@code dir}, replaying its segments; evicts what is
+   * over the bounds and deletes the segments that then hold nothing live.
    *
-   * @throws UncheckedIOException when the directory or file cannot be read or written
+   * @throws UncheckedIOException when the directory or a segment cannot be read or written
    */
   public static DecisionStore open(Path dir, int maxEntries, Duration retention, Clock clock) {
     DecisionStore store = new DecisionStore(dir, maxEntries, retention, clock);
     try {
       Files.createDirectories(dir);
       store.replay();
-      store.compact();
+      store.dropDeadSegments();
+      store.appendToNewest();
     } catch (IOException e) {
       throw store.failed(e);
     }
     return store;
   }
 
-  private void replay() throws IOException {
-    if (!Files.exists(file)) {
-      return;
+  /** The segments on disk, oldest first; the legacy single file counts as the oldest. */
+  private List<Segment> listSegments() throws IOException {
+    List<Segment> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.equals(LEGACY_FILE)) {
+          found.add(new Segment(f, 0));
+        } else if (name.startsWith(SEGMENT_PREFIX) && name.endsWith(SEGMENT_SUFFIX)) {
+          String seq =
+              name.substring(SEGMENT_PREFIX.length(), name.length() - SEGMENT_SUFFIX.length());
+          try {
+            found.add(new Segment(f, Long.parseLong(seq)));
+          } catch (NumberFormatException notOurs) {
+            LOG.warnf("decision store %s: ignoring %s (not a segment name)", dir, name);
+          }
+        }
+      }
     }
+    found.sort((a, b) -> Long.compare(a.firstSeq, b.firstSeq));
+    return found;
+  }
+
+  private void replay() throws IOException {
     Map<Long, Entry> bySeq = new HashMap<>();
     int bad = 0;
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+    for (Segment segment : listSegments()) {
+      segments.addLast(segment);
+      bad += replay(segment, bySeq);
+    }
+    if (bad > 0) {
+      LOG.warnf("decision store %s: %d unreadable line(s) skipped", dir, bad);
+    }
+    // Evictions of an earlier run that the segments still hold are not counted again.
+    long before = evicted;
+    evictOverBounds();
+    evicted = before;
+  }
+
+  /** Replays one segment; returns how many of its lines could not be read. */
+  private int replay(Segment segment, Map<Long, Entry> bySeq) throws IOException {
+    int bad = 0;
+    try (Stream<String> lines = Files.lines(segment.path, StandardCharsets.UTF_8)) {
       for (String line : (Iterable<String>) lines::iterator) {
+        segment.lines++;
         if (line.isBlank()) {
           continue;
         }
@@ -197,6 +262,7 @@ public final class DecisionStore implements AutoCloseable {
               Entry e = new Entry(decisionOf(n, seq));
               bySeq.put(seq, e);
               link(e);
+              segment.decisions++;
               nextSeq = Math.max(nextSeq, seq + 1);
             }
             case "outcome" -> {
@@ -213,13 +279,74 @@ public final class DecisionStore implements AutoCloseable {
         }
       }
     }
-    if (bad > 0) {
-      LOG.warnf("decision store %s: %d unreadable line(s) skipped", file, bad);
+    return bad;
+  }
+
+  /**
+   * Opens the newest segment for appending (a new one when there is none or it is full). A torn
+   * last line is ended first, so the next line starts on its own.
+   */
+  private void appendToNewest() throws IOException {
+    Segment newest = segments.peekLast();
+    if (newest == null || newest.decisions >= segmentDecisions) {
+      startSegment();
+      return;
     }
-    // Evictions of an earlier run that the file still holds are not counted again.
-    long before = evicted;
-    evictOverBounds();
-    evicted = before;
+    boolean torn = false;
+    long size = Files.size(newest.path);
+    if (size > 0) {
+      try (var channel = Files.newByteChannel(newest.path)) {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        channel.position(size - 1).read(last);
+        torn = last.get(0) != '\n';
+      }
+    }
+    openForAppend(newest);
+    if (torn) {
+      json.writeRaw('\n');
+      json.flush();
+    }
+  }
+
+  /**
+   * Syncs and closes the newest segment (outcomes in it may not be synced yet) and starts the next,
+   * named by the next decision's number.
+   */
+  private void startSegment() throws IOException {
+    if (json != null) {
+      json.flush();
+      out.getFD().sync();
+      json.close();
+    }
+    Segment next =
+        new Segment(
+            dir.resolve(String.format("%s%019d%s", SEGMENT_PREFIX, nextSeq, SEGMENT_SUFFIX)),
+            nextSeq);
+    segments.addLast(next);
+    openForAppend(next);
+  }
+
+  private void openForAppend(Segment segment) throws IOException {
+    out = new FileOutputStream(segment.path.toFile(), true);
+    json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /**
+   * Deletes the oldest segments while eviction has passed the next one's first decision: nothing
+   * they hold is live. The newest segment is never deleted.
+   */
+  private void dropDeadSegments() throws IOException {
+    long oldestLive = entries.isEmpty() ? nextSeq : entries.peekFirst().decision.seq();
+    while (segments.size() > 1) {
+      Iterator<Segment> oldestFirst = segments.iterator();
+      Segment oldest = oldestFirst.next();
+      if (oldestLive < oldestFirst.next().firstSeq) {
+        return;
+      }
+      Files.deleteIfExists(oldest.path);
+      segments.pollFirst();
+      LOG.debugf("decision store %s: deleted %s, all of it evicted", dir, oldest.path);
+    }
   }
 
   private static StoredDecision decisionOf(JsonNode n, long seq) {
@@ -248,13 +375,17 @@ public final class DecisionStore implements AutoCloseable {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  /** Stores decisions in order and flushes them to the file; evicts over the bounds. */
+  /** Stores decisions in order and flushes them to the newest segment; evicts over the bounds. */
   public synchronized void add(List<NewDecision> decisions) {
     if (decisions.isEmpty()) {
       return;
     }
     try {
       for (NewDecision d : decisions) {
+        if (segments.peekLast().decisions >= segmentDecisions) {
+          json.flush();
+          startSegment();
+        }
         Entry e =
             new Entry(
                 new StoredDecision(
@@ -270,11 +401,12 @@ public final class DecisionStore implements AutoCloseable {
                     null));
         link(e);
         writeDecision(json, e.decision);
+        segments.peekLast().decisions++;
       }
       json.flush();
       changes++;
       evictOverBounds();
-      compactIfWorthwhile();
+      dropDeadSegments();
     } catch (IOException e) {
       throw failed(e);
     }
@@ -300,7 +432,7 @@ public final class DecisionStore implements AutoCloseable {
     evictOverBounds();
     if (evicted != before) {
       try {
-        compactIfWorthwhile();
+        dropDeadSegments();
       } catch (IOException e) {
         throw failed(e);
       }
@@ -368,7 +500,8 @@ public final class DecisionStore implements AutoCloseable {
   /**
    * Records an outcome for a live entry found by {@link #find} under the same lock: the first
    * outcome is kept; the same again is a duplicate, a different one a contradiction (neither
-   * changes anything). An accepted outcome is written to the file; {@link #sync} makes it durable.
+   * changes anything). An accepted outcome is appended to the newest segment; {@link #sync} makes
+   * it durable.
    */
   synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
     Outcome kept = entry.decision.outcome();
@@ -387,7 +520,7 @@ public final class DecisionStore implements AutoCloseable {
     return Recorded.ACCEPTED;
   }
 
-  /** Flushes and syncs the file to the device. */
+  /** Flushes and syncs the newest segment (where outcomes go) to the device. */
   public synchronized void sync() {
     try {
       json.flush();
@@ -414,7 +547,7 @@ public final class DecisionStore implements AutoCloseable {
     g.writeStringField("decided_at", d.decidedAt().toString());
     g.writeEndObject();
     g.writeRaw('\n');
-    fileLines++;
+    segments.peekLast().lines++;
   }
 
   private void writeOutcome(JsonGenerator g, StoredDecision d) throws IOException {
@@ -427,49 +560,12 @@ public final class DecisionStore implements AutoCloseable {
     g.writeStringField("recorded_at", o.recordedAt().toString());
     g.writeEndObject();
     g.writeRaw('\n');
-    fileLines++;
-  }
-
-  private long liveLines() {
-    return entries.size() + (long) outcomes;
-  }
-
-  private void compactIfWorthwhile() throws IOException {
-    if (fileLines > 2 * liveLines() + COMPACT_SLACK) {
-      compact();
-    }
-  }
-
-  /** Rewrites the file with only the live entries, atomically, then appends to it again. */
-  private void compact() throws IOException {
-    long start = clock.millis();
-    if (json != null) {
-      json.close();
-    }
-    Path tmp = file.resolveSibling(FILE + ".tmp");
-    try (FileOutputStream tmpOut = new FileOutputStream(tmp.toFile());
-        JsonGenerator g = JSON.getFactory().createGenerator(tmpOut, JsonEncoding.UTF8)) {
-      fileLines = 0;
-      for (Entry e : entries) {
-        writeDecision(g, e.decision);
-        if (e.decision.outcome() != null) {
-          writeOutcome(g, e.decision);
-        }
-      }
-      g.flush();
-      tmpOut.getFD().sync();
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    out = new FileOutputStream(file.toFile(), true);
-    json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
-    LOG.infof(
-        "decision store %s rewritten with its %d live decisions in %d ms",
-        file, entries.size(), clock.millis() - start);
+    segments.peekLast().lines++;
   }
 
   private UncheckedIOException failed(IOException e) {
     return new UncheckedIOException(
-        "decision store " + file + " (scorer.feedback.store.path): " + e.getMessage(), e);
+        "decision store " + dir + " (scorer.feedback.store.path): " + e.getMessage(), e);
   }
 
   /** Visits every live decision, oldest first, under the lock. */
@@ -500,9 +596,14 @@ public final class DecisionStore implements AutoCloseable {
     return evicted;
   }
 
-  /** Lines in the file (live and garbage). */
-  synchronized long fileLines() {
-    return fileLines;
+  /** Lines in the segments on disk (live and evicted). */
+  synchronized long diskLines() {
+    return segments.stream().mapToLong(seg -> seg.lines).sum();
+  }
+
+  /** Segments on disk. */
+  synchronized int segmentCount() {
+    return segments.size();
   }
 
   /** Counts every change (decision added, outcome recorded, decision evicted). */
@@ -520,7 +621,7 @@ public final class DecisionStore implements AutoCloseable {
       out.getFD().sync();
       json.close();
     } catch (IOException e) {
-      LOG.errorf("decision store %s could not be closed cleanly: %s", file, e.getMessage());
+      LOG.errorf("decision store %s could not be closed cleanly: %s", dir, e.getMessage());
     }
     json = null;
   }

@@ -166,28 +166,53 @@ class DecisionStoreTest {
   }
 
   @Test
-  void theFileIsRewrittenSoItStaysBounded() {
+  void wholeSegmentsAreDeletedOnceEvictedSoTheDiskStaysBounded() throws Exception {
     try (DecisionStore store = open(10)) {
       for (int i = 0; i < 5000; i++) {
         store.add(List.of(decision("r" + i, "A" + i, 0.1, T0)));
       }
       assertEquals(4990, store.evicted());
-      assertTrue(store.fileLines() <= 2 * 10 + 1001, "file lines " + store.fileLines());
+      assertEquals(1, store.segmentCount(), "decisions 4001-5000 are in the one left");
+      assertEquals(DecisionStore.MIN_SEGMENT, store.diskLines());
+      store.add(List.of(decision("r5000", "A5000", 0.1, T0)));
+      assertEquals(2, store.segmentCount(), "a full segment is closed and the next started");
     }
+    assertEquals(2, segmentFiles().size());
     try (DecisionStore reopened = open(10)) {
       assertEquals(10, reopened.size());
-      assertEquals("r4990", reopened.contents().get(0).requestId());
+      assertEquals("r4991", reopened.contents().get(0).requestId());
+      for (int i = 5001; i < 6000; i++) {
+        reopened.add(List.of(decision("r" + i, "A" + i, 0.1, T0)));
+      }
+      assertEquals(1, reopened.segmentCount(), "evicted past the newest segment's first");
     }
   }
 
   @Test
-  void aTornLastLineIsSkippedAndRemoved() throws Exception {
+  void anOutcomeInANewerSegmentThanItsDecisionSurvivesARestart() {
+    try (DecisionStore store = open(5000)) {
+      for (int i = 0; i < DecisionStore.MIN_SEGMENT + 10; i++) {
+        store.add(List.of(decision("r" + i, "A" + i, 0.1, T0)));
+      }
+      assertEquals(2, store.segmentCount());
+      store.record(((DecisionStore.Found) store.find("r3", null)).entry(), true, T0);
+      store.sync();
+    }
+    try (DecisionStore reopened = open(5000)) {
+      assertEquals(DecisionStore.MIN_SEGMENT + 10, reopened.size());
+      assertEquals(1, reopened.outcomes());
+      assertTrue(reopened.contents().get(3).outcome().defaulted());
+    }
+  }
+
+  @Test
+  void aTornLastLineIsSkippedAndTheNextLineStartsOnItsOwn() throws Exception {
     List<StoredDecision> before;
     try (DecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.1, T0)));
       before = store.contents();
     }
-    Path file = dir.resolve(DecisionStore.FILE);
+    Path file = segmentFiles().get(0);
     Files.writeString(
         file,
         "{\"type\":\"decision\",\"seq\":2,\"request_id\":\"r2\",\"mod",
@@ -200,7 +225,27 @@ class DecisionStoreTest {
     try (DecisionStore again = open(100)) {
       assertEquals(List.of("r1", "r3"), requestIds(again));
     }
-    assertEquals(2, Files.readAllLines(file).size());
+    assertEquals(3, Files.readAllLines(file).size(), "r1, the torn line, r3");
+  }
+
+  @Test
+  void theSingleFileOfEarlierVersionsIsReadAsTheOldestSegment() throws Exception {
+    Files.writeString(
+        dir.resolve(DecisionStore.LEGACY_FILE),
+        "{\"type\":\"decision\",\"seq\":7,\"request_id\":\"old\",\"model_name\":\"credit-risk\","
+            + "\"model_version\":\"2\",\"probability_of_default\":0.1,\"score\":600,"
+            + "\"decision\":\"approve\",\"decided_at\":\"2026-01-05T09:00:00Z\"}\n");
+    try (DecisionStore store = open(100)) {
+      store.add(List.of(decision("new", "B", 0.2, T0)));
+      assertEquals(List.of("old", "new"), requestIds(store));
+      assertEquals(8, store.contents().get(1).seq());
+    }
+  }
+
+  List<Path> segmentFiles() throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
   }
 
   @Test
