@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A/B benchmark of two service configurations on POST /v1/credit/score?version=N (one applicant per
-# request): throughput, p50 and p99 at each concurrency, per model version, with the service restarted
+# request; ENDPOINT=v2: POST /v2/models/credit-risk/versions/N/infer, one row per request):
+# throughput, p50 and p99 at each concurrency, per model version, with the service restarted
 # for each configuration, pinned to core $SERVER_CPU, wrk on core $LOAD_CPU. Loopback only.
 # Usage: A=on A_OPTS="-D..." B=off B_OPTS="-D..." loadtest/ab-bench.sh
-#   (env: DURATION=10s CONCURRENCY="1 8 32 128" VERSIONS="1 2" ROUNDS=1 JIT_WARMUP=20s OUT=target/bench-ab)
+#   (env: DURATION=10s CONCURRENCY="1 8 32 128" VERSIONS="1 2" ROUNDS=1 ENDPOINT=credit JIT_WARMUP=20s
+#    OUT=target/bench-ab)
 # With ROUNDS > 1 the configurations alternate A B, B A, A B ... so neither always runs first, and the
 # summary gives each configuration's median and the spread of the per-round ratios: on a shared
 # machine a single A/B pair can differ by more than the effect being measured.
@@ -17,6 +19,12 @@ B_OPTS=${B_OPTS:-}
 CONCURRENCY=${CONCURRENCY:-"1 8 32 128"}
 VERSIONS=${VERSIONS:-"1 2"}
 ROUNDS=${ROUNDS:-1}
+ENDPOINT=${ENDPOINT:-credit}
+case "$ENDPOINT" in
+  credit) BODY_FILE=loadtest/bodies/credit-score.json ;;
+  v2) BODY_FILE=loadtest/bodies/v2-infer.json ;;
+  *) echo "ENDPOINT must be credit or v2, not '$ENDPOINT'" >&2; exit 2 ;;
+esac
 OUT=${OUT:-target/bench-ab}
 
 source loadtest/lib.sh
@@ -39,9 +47,13 @@ for v in $VERSIONS; do
       echo "  ($step/$total) version $v, round $round, $mode ($opts)"
       # shellcheck disable=SC2086
       start_service $opts
-      url="http://127.0.0.1:$SERVICE_PORT/v1/credit/score?version=$v"
-      warm "$url" loadtest/bodies/credit-score.json
-      for c in $CONCURRENCY; do run_wrk "v$v-$mode-r$round" "$url" loadtest/bodies/credit-score.json "$c"; done
+      if [ "$ENDPOINT" = v2 ]; then
+        url="http://127.0.0.1:$SERVICE_PORT/v2/models/credit-risk/versions/$v/infer"
+      else
+        url="http://127.0.0.1:$SERVICE_PORT/v1/credit/score?version=$v"
+      fi
+      warm "$url" "$BODY_FILE"
+      for c in $CONCURRENCY; do run_wrk "v$v-$mode-r$round" "$url" "$BODY_FILE" "$c"; done
       stop_service
     done
   done
