@@ -34,12 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * they can, sparing two thread hand-offs each:
  *
  * <ul>
- *   <li>A request submitted from an event loop (with the loop's executor) joins that loop's batch:
- *       everything the loop submits until its next turn — in practice every request it read in one
- *       pass over its ready sockets — runs as one call on the loop, up to {@code maxBatchRows}. A
- *       lone request waits for nothing but the end of the current pass. Rows arriving while the
- *       batch runs stay in the sockets and form the next one. With batching off each runs at once,
- *       alone. Loop batches run beside the workers' batches, not in their slots.
+ *   <li>Requests submitted from an event loop (with the loop's executor) run on that loop. The
+ *       first of a pass over the loop's ready sockets runs at once, so a lone request waits for
+ *       nothing; the others the loop submits in the same pass join the loop's batch, which runs as
+ *       one call when the pass ends (the loop's next turn), up to {@code maxBatchRows}. Rows
+ *       arriving meanwhile stay in the sockets and form the next pass. With batching off each runs
+ *       at once, alone. Loop calls run beside the workers' batches, not in their slots.
  *   <li>A request from any other thread that finds the model idle runs at once on that thread,
  *       which then returns with the future completed; requests arriving meanwhile queue for the
  *       workers.
@@ -261,22 +261,31 @@ public final class MicroBatcher implements AutoCloseable {
     return result;
   }
 
-  /** Adds a request to the calling loop's batch, which runs on the loop's next turn. */
+  /**
+   * Runs the first request of the calling loop's pass at once; later ones of the same pass join the
+   * loop's batch, which runs when the pass ends.
+   */
   private void joinLoopBatch(Pending p, java.util.concurrent.Executor loop) {
     if (!concatenate) {
       runOnLoop(List.of(p));
       return;
     }
     LoopBatch batch = loopBatches.get();
+    if (!batch.inPass) {
+      batch.inPass = true;
+      loop.execute(
+          () -> {
+            batch.inPass = false;
+            runOnLoop(batch.take());
+          });
+      runOnLoop(List.of(p));
+      return;
+    }
     if (batch.rows + p.rows() > settings.maxBatchRows()) {
       runOnLoop(batch.take()); // full: runs now, and p starts the next
     }
-    boolean first = batch.members.isEmpty();
     batch.members.add(p);
     batch.rows += p.rows();
-    if (first) {
-      loop.execute(() -> runOnLoop(batch.take()));
-    }
   }
 
   private void runOnLoop(List<Pending> batch) {
@@ -309,10 +318,11 @@ public final class MicroBatcher implements AutoCloseable {
     }
   }
 
-  /** What one event loop has submitted since its last turn; touched only by that loop. */
+  /** What one event loop has submitted in its current pass; touched only by that loop. */
   private static final class LoopBatch {
     private List<Pending> members = new ArrayList<>();
     private int rows;
+    private boolean inPass;
 
     List<Pending> take() {
       List<Pending> taken = members;

@@ -199,7 +199,7 @@ class MicroBatcherTest {
   }
 
   @Test
-  void whatALoopSubmitsBeforeItsTurnRunsAsOneCallOnTheLoop() throws Exception {
+  void aLoopRunsTheFirstRequestOfAPassAtOnceAndTheRestAsOneCallWhenThePassEnds() throws Exception {
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
     Gate gate =
         new Gate(
@@ -216,16 +216,19 @@ class MicroBatcherTest {
     for (float[] d : data) {
       results.add(submitOn(loop, b, d));
     }
-    assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "nothing runs before");
-    assertEquals(List.of(), gate.callRows);
-    assertEquals(1, loop.tasks.size(), "one turn scheduled for the whole batch");
+    assertTrue(results.get(0).isDone(), "the first of the pass ran at once");
+    assertTrue(results.subList(1, 4).stream().noneMatch(CompletableFuture::isDone));
+    assertEquals(List.of(1), gate.callRows);
+    assertEquals(1, loop.tasks.size(), "one end-of-pass turn for the rest");
     loop.turn();
-    assertEquals(List.of(7), gate.callRows, "one call for all four");
-    assertEquals(List.of(Thread.currentThread().getName()), threads, "on the loop's thread");
+    assertEquals(List.of(1, 6), gate.callRows, "one call for the other three");
+    String me = Thread.currentThread().getName();
+    assertEquals(List.of(me, me), threads, "all on the loop's thread");
     for (int i = 0; i < data.size(); i++) {
       assertArrayEquals(
           singleRowRuns(data.get(i)), (float[]) results.get(i).get().get(0).data(), 1e-6f);
     }
+    assertTrue(submitOn(loop, b, random(r, 2)).isDone(), "the next pass starts at once again");
     assertEquals(0, b.queued());
   }
 
@@ -236,15 +239,15 @@ class MicroBatcherTest {
     MicroBatcher b = batcher(new BatchSettings(true, 4, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(12);
+    var lone = submitOn(loop, b, random(r, 1));
     var first = submitOn(loop, b, random(r, 3));
     var second = submitOn(loop, b, random(r, 3));
+    assertTrue(lone.isDone());
     assertTrue(first.isDone(), "the full batch ran when the next request did not fit");
     assertFalse(second.isDone());
-    var tooBig = submitOn(loop, b, random(r, 5));
     loop.turn();
     second.get(10, TimeUnit.SECONDS);
-    tooBig.get(10, TimeUnit.SECONDS);
-    assertEquals(List.of(3, 3, 5), gate.callRows, "a request over the limit runs alone");
+    assertEquals(List.of(1, 3, 3), gate.callRows);
   }
 
   @Test
@@ -268,6 +271,7 @@ class MicroBatcherTest {
     MicroBatcher b = batcher(new BatchSettings(true, 64, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(14);
+    submitOn(loop, b, random(r, 1)).get(); // the first of the pass runs at once
     var late = b.submit(List.of(rows(random(r, 1))), OUT, 1, now.get() + 1_000, loop); // 1 µs left
     var onTime = submitOn(loop, b, random(r, 1));
     now.addAndGet(2_000);
@@ -276,15 +280,16 @@ class MicroBatcherTest {
         ScoringException.Kind.DEADLINE_EXCEEDED,
         ((ScoringException) assertThrowsExecution(late).getCause()).kind());
     onTime.get(10, TimeUnit.SECONDS);
-    assertEquals(List.of(1), gate.callRows, "the expired request did not run");
+    assertEquals(List.of(1, 1), gate.callRows, "the expired request did not run");
 
+    submitOn(loop, b, random(r, 1)).get();
     var pending = submitOn(loop, b, random(r, 1));
     b.close();
     loop.turn();
     assertEquals(
         ScoringException.Kind.NOT_READY,
         ((ScoringException) assertThrowsExecution(pending).getCause()).kind());
-    assertEquals(List.of(1), gate.callRows);
+    assertEquals(List.of(1, 1, 1), gate.callRows);
     var afterClose = submitOn(loop, b, random(r, 1));
     assertEquals(
         ScoringException.Kind.NOT_READY,
