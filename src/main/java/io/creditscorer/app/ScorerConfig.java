@@ -320,8 +320,8 @@ public interface ScorerConfig {
 
     /**
      * Requests run on the event loop that received them, sparing two thread hand-offs each: the
-     * requests a loop reads in one pass run as one batch on it. When false, every request runs on a
-     * dispatch worker.
+     * first of a pass at once, the rest of the pass as one batch when it ends. When false, every
+     * request runs on a dispatch worker.
      */
     @WithDefault("true")
     boolean callerRuns();

@@ -12,9 +12,9 @@ import io.creditscorer.repository.ModelDescriptor;
  * @param workers dispatch workers, i.e. concurrent inference calls, for this version
  * @param queueCapacity requests that may wait; when full, new ones are refused at once
  * @param callerRuns a request of at most {@code maxBatchRows} rows runs on the thread that
- *     submitted it, sparing the two thread hand-offs: from an event loop in that loop's batch, from
- *     another thread only when the model is idle (nothing running, nothing queued); see {@link
- *     MicroBatcher}
+ *     submitted it, sparing the two thread hand-offs: from an event loop at once or in that loop's
+ *     batch, from another thread only when the model is idle (nothing running, nothing queued); see
+ *     {@link MicroBatcher}
  */
 public record BatchSettings(
     boolean enabled,
