@@ -306,9 +306,7 @@ public final class MicroBatcher implements AutoCloseable {
     try {
       if (closed) {
         for (Pending p : live) {
-          p.result()
-              .completeExceptionally(
-                  ScoringException.notReady(id + " shut down before running the request"));
+          p.result().completeExceptionally(shutDownBeforeRun());
         }
       } else if (!live.isEmpty()) {
         execute(live);
@@ -325,6 +323,9 @@ public final class MicroBatcher implements AutoCloseable {
     private boolean inPass;
 
     List<Pending> take() {
+      if (members.isEmpty()) {
+        return List.of();
+      }
       List<Pending> taken = members;
       members = new ArrayList<>();
       rows = 0;
@@ -512,6 +513,10 @@ public final class MicroBatcher implements AutoCloseable {
     return new Tensor(t.name(), t.datatype(), shape, data);
   }
 
+  private ScoringException shutDownBeforeRun() {
+    return ScoringException.notReady(id + " shut down before running the request");
+  }
+
   private ScoringException deadlineExceeded() {
     return new ScoringException(
         ScoringException.Kind.DEADLINE_EXCEEDED,
@@ -534,9 +539,7 @@ public final class MicroBatcher implements AutoCloseable {
       lock.unlock();
     }
     for (Pending p : left) {
-      p.result()
-          .completeExceptionally(
-              ScoringException.notReady(id + " shut down before running the request"));
+      p.result().completeExceptionally(shutDownBeforeRun());
     }
     for (Thread t : workers) {
       if (t == Thread.currentThread()) {

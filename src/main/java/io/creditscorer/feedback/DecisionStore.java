@@ -383,7 +383,6 @@ public final class DecisionStore implements AutoCloseable {
     try {
       for (NewDecision d : decisions) {
         if (segments.peekLast().decisions >= segmentDecisions) {
-          json.flush();
           startSegment();
         }
         Entry e =
