@@ -202,12 +202,11 @@ class MicroBatcherTest {
   void aLoopRunsTheFirstRequestOfAPassAtOnceAndTheRestAsOneCallWhenThePassEnds() throws Exception {
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
     Gate gate =
-        new Gate(
+        Gate.recording(
             (feeds, outputs) -> {
               threads.add(Thread.currentThread().getName());
               return model.run(feeds, outputs);
             });
-    gate.release.countDown(); // nothing held: only the calls are recorded
     MicroBatcher b = batcher(new BatchSettings(true, 64, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(11);
@@ -234,8 +233,7 @@ class MicroBatcherTest {
 
   @Test
   void aLoopBatchThatWouldPassMaxRowsRunsWhatItHoldsAndStartsTheNext() throws Exception {
-    Gate gate = new Gate(model::run);
-    gate.release.countDown();
+    Gate gate = Gate.recording(model::run);
     MicroBatcher b = batcher(new BatchSettings(true, 4, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(12);
@@ -252,8 +250,7 @@ class MicroBatcherTest {
 
   @Test
   void withBatchingOffALoopsRequestRunsAtOnceAlone() throws Exception {
-    Gate gate = new Gate(model::run);
-    gate.release.countDown();
+    Gate gate = Gate.recording(model::run);
     MicroBatcher b = batcher(new BatchSettings(false, 64, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(13);
@@ -266,8 +263,7 @@ class MicroBatcherTest {
 
   @Test
   void aLoopBatchIsDroppedWhenExpiredAndFailedWhenShutDownBeforeItsTurn() throws Exception {
-    Gate gate = new Gate(model::run);
-    gate.release.countDown();
+    Gate gate = Gate.recording(model::run);
     MicroBatcher b = batcher(new BatchSettings(true, 64, 1_000_000, 1, 100, true), gate);
     ManualLoop loop = new ManualLoop();
     Random r = new Random(14);
@@ -318,6 +314,13 @@ class MicroBatcherTest {
 
     Gate(MicroBatcher.Executor delegate) {
       this.delegate = delegate;
+    }
+
+    /** A gate that holds nothing: it only records the rows of each call. */
+    static Gate recording(MicroBatcher.Executor delegate) {
+      Gate gate = new Gate(delegate);
+      gate.release.countDown();
+      return gate;
     }
 
     @Override
