@@ -1,6 +1,8 @@
 package io.creditscorer.repository;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.creditscorer.decision.ReasonCodeExplainer;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.OnnxModel;
@@ -10,12 +12,15 @@ import io.creditscorer.inference.TensorMeta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -381,8 +386,11 @@ public final class ModelRepository implements AutoCloseable {
     try {
       DescriptorValidator.Validated valid = DescriptorValidator.validate(descriptor, model);
       List<Tensor> out = warmUp(model, valid.inputs(), valid.outputs());
-      if (valid.credit().isPresent()) {
-        smokeCheck(valid.credit().get(), valid.outputs(), out);
+      byte[] bytes = Files.readAllBytes(onnx);
+      Optional<ModelVersion.Credit> credit = valid.credit();
+      if (credit.isPresent()) {
+        smokeCheck(credit.get(), valid.outputs(), out);
+        credit = Optional.of(withTreeReasons(name + "/" + version, credit.get(), model, bytes));
       }
       return new ModelVersion(
           name,
@@ -391,9 +399,9 @@ public final class ModelRepository implements AutoCloseable {
           model,
           valid.inputs(),
           valid.outputs(),
-          valid.credit(),
+          credit,
           descriptor == null ? null : descriptor.batching(),
-          sha256(onnx),
+          sha256(bytes),
           descriptor == null ? null : descriptor.baseline());
     } catch (Exception e) {
       model.close();
@@ -401,14 +409,68 @@ public final class ModelRepository implements AutoCloseable {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
+  private static String sha256(byte[] bytes) {
     try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The credit model with reason codes computed from its trees, when its graph is a tree ensemble
+   * that reproduces its answers; otherwise unchanged (reasons by perturbation through the model).
+   */
+  private static ModelVersion.Credit withTreeReasons(
+      String id, ModelVersion.Credit credit, OnnxModel model, byte[] onnx) {
+    int width = credit.encoder().width();
+    ReasonCodeExplainer explainer;
+    try {
+      explainer =
+          credit
+              .explainer()
+              .withTrees(
+                  onnx,
+                  credit.input(),
+                  rows -> {
+                    Tensor in =
+                        new Tensor(
+                            credit.input(),
+                            DataType.FP32,
+                            new long[] {rows.length / width, width},
+                            rows);
+                    try {
+                      float[] p =
+                          (float[]) model.run(List.of(in), List.of(credit.output())).get(0).data();
+                      double[] pd = new double[rows.length / width];
+                      for (int r = 0; r < pd.length; r++) {
+                        pd[r] = p[r * credit.outputColumns() + credit.defaultColumn()];
+                      }
+                      return pd;
+                    } catch (OrtException e) {
+                      throw new IllegalArgumentException("probe rows failed: " + e.getMessage());
+                    }
+                  });
+    } catch (IllegalArgumentException notTrees) {
+      LOG.info(
+          id
+              + ": reason codes by "
+              + credit.explainer().method()
+              + " (not from trees: "
+              + notTrees.getMessage()
+              + ")");
+      return credit;
+    }
+    LOG.info(id + ": reason codes from the " + explainer.method());
+    return new ModelVersion.Credit(
+        credit.encoder(),
+        credit.input(),
+        credit.output(),
+        credit.outputColumns(),
+        credit.defaultColumn(),
+        credit.scoreScale(),
+        credit.decisionPolicy(),
+        explainer);
   }
 
   /** Runs zero-filled inputs (variable dimensions set to 1) so the first request is not slow. */

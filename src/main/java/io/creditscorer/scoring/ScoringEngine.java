@@ -306,9 +306,10 @@ public final class ScoringEngine {
     }
     String requestId =
         request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
-    // With reasons, each applicant's row is followed by one perturbed row per field, all scored
-    // in the same inference call.
-    int per = settings.reasonCount() > 0 ? credit.explainer().rowsPerApplicant() : 1;
+    // With reasons by perturbation, each applicant's row is followed by one perturbed row per
+    // field, all scored in the same inference call.
+    boolean explain = settings.reasonCount() > 0;
+    int per = explain ? credit.explainer().rowsPerApplicant() : 1;
     float[] input = per > 1 ? credit.explainer().expand(rows, n) : rows;
     Tensor tensor =
         new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
@@ -326,6 +327,8 @@ public final class ScoringEngine {
                       requestId,
                       ids,
                       complete,
+                      explain,
+                      rows,
                       per,
                       (float[]) out.get(0).data());
               String shadow = router.shadow(version.name(), version.version());
@@ -409,6 +412,8 @@ public final class ScoringEngine {
       String requestId,
       String[] ids,
       List<Map<String, Object>> applicants,
+      boolean explain,
+      float[] rows,
       int per,
       float[] probabilities) {
     long decideStart = System.nanoTime();
@@ -425,8 +430,8 @@ public final class ScoringEngine {
       DecisionPolicy.Verdict verdict = policy.decide(p, applicant);
       int points = credit.scoreScale().points(p);
       List<Reason> reasons =
-          per > 1
-              ? credit.explainer().reasons(pd, i, applicant, settings.reasonCount())
+          explain
+              ? credit.explainer().reasons(pd, rows, i, applicant, settings.reasonCount())
               : List.of();
       metrics.decision(version.name(), version.version(), verdict.decision(), p);
       results.add(
