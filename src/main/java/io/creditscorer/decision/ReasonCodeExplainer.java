@@ -56,6 +56,7 @@ public final class ReasonCodeExplainer {
   private final Link link;
   private final int[] groupOf;
   private final float[] replacement;
+  private final boolean[] replacedDirections;
 
   private ReasonCodeExplainer(List<Group> groups, int width, TreeEnsemble trees, Link link) {
     this.groups = groups;
@@ -72,6 +73,7 @@ public final class ReasonCodeExplainer {
         replacement[group.columns[k]] = group.baseline[k];
       }
     }
+    this.replacedDirections = trees == null ? null : trees.directions(groupOf, replacement);
   }
 
   /**
@@ -117,6 +119,10 @@ public final class ReasonCodeExplainer {
    */
   public ReasonCodeExplainer withTrees(
       byte[] onnx, String input, Function<float[], double[]> model) {
+    if (groups.size() > TreeEnsemble.MAX_GROUPS) {
+      throw new IllegalArgumentException(
+          groups.size() + " fields, more than " + TreeEnsemble.MAX_GROUPS);
+    }
     TreeEnsemble ensemble = TreeEnsemble.read(onnx, input, width);
     float[] probe = expand(probeRows(new Random(PROBE_ROWS)), PROBE_ROWS);
     double[] expected = model.apply(probe);
@@ -204,7 +210,8 @@ public final class ReasonCodeExplainer {
     } else {
       double[] delta = new double[groups.size()];
       double score =
-          trees.deltas(rows, i * width, groupOf, replacement, delta, new int[trees.maxDepth()]);
+          trees.deltas(
+              rows, i * width, groupOf, replacedDirections, delta, new int[2 * trees.maxDepth()]);
       double original = link.apply(score);
       for (int g = 0; g < impact.length; g++) {
         impact[g] = delta[g] == 0 ? 0 : original - link.apply(score + delta[g]);

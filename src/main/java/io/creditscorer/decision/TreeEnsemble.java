@@ -28,6 +28,9 @@ final class TreeEnsemble {
   private static final byte EQ = 5;
   private static final byte NEQ = 6;
 
+  /** Groups of replaced columns that {@link #deltas} tells apart. */
+  static final int MAX_GROUPS = 64;
+
   private final int[] roots;
   private final byte[] mode;
   private final int[] feature;
@@ -194,45 +197,72 @@ final class TreeEnsemble {
   double score(float[] rows, int offset) {
     double sum = base;
     for (int root : roots) {
-      sum += weight[leaf(root, rows, offset, null, -1, null)];
+      int node = root;
+      while (mode[node] != LEAF) {
+        node = goesTrue(node, rows[offset + feature[node]]) ? ifTrue[node] : ifFalse[node];
+      }
+      sum += weight[node];
     }
     return sum;
   }
 
   /**
+   * Which way each split node sends the replacement value of its column: {@code true} for the true
+   * branch. Meaningful only for nodes whose column has a group.
+   */
+  boolean[] directions(int[] group, float[] replacement) {
+    boolean[] out = new boolean[mode.length];
+    for (int node = 0; node < mode.length; node++) {
+      if (mode[node] != LEAF && group[feature[node]] >= 0) {
+        out[node] = goesTrue(node, replacement[feature[node]]);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Adds to {@code delta[g]} how much the row's score changes when every column {@code c} with
-   * {@code group[c] == g} takes {@code replacement[c]}, for every group at once. Returns the row's
-   * own score. {@code seen} is scratch space of at least {@link #maxDepth()} entries.
+   * {@code group[c] == g} takes its replacement value, for every group at once, and returns the
+   * row's own score. Groups are numbered below {@value #MAX_GROUPS}; {@code replaced} is {@link
+   * #directions} of the replacements. In each tree only a group whose replacement turns off the
+   * row's path at some node is walked again, from that node. {@code scratch} holds at least {@code
+   * 2 * }{@link #maxDepth()} entries.
    */
   double deltas(
-      float[] rows, int offset, int[] group, float[] replacement, double[] delta, int[] seen) {
+      float[] rows, int offset, int[] group, boolean[] replaced, double[] delta, int[] scratch) {
+    int depth = scratch.length / 2;
     double sum = base;
     for (int root : roots) {
-      int found = 0;
+      int turns = 0;
+      long turned = 0;
       int node = root;
       while (mode[node] != LEAF) {
+        boolean way = goesTrue(node, rows[offset + feature[node]]);
         int g = group[feature[node]];
-        if (g >= 0 && indexOf(seen, found, g) < 0) {
-          seen[found++] = g;
+        if (g >= 0 && replaced[node] != way && (turned & 1L << g) == 0) {
+          turned |= 1L << g;
+          scratch[turns] = g;
+          scratch[depth + turns] =
+              leaf(way ? ifFalse[node] : ifTrue[node], rows, offset, group, g, replaced);
+          turns++;
         }
-        node = goesTrue(node, rows[offset + feature[node]]) ? ifTrue[node] : ifFalse[node];
+        node = way ? ifTrue[node] : ifFalse[node];
       }
       double own = weight[node];
       sum += own;
-      for (int k = 0; k < found; k++) {
-        int g = seen[k];
-        delta[g] += weight[leaf(root, rows, offset, group, g, replacement)] - own;
+      for (int k = 0; k < turns; k++) {
+        delta[scratch[k]] += weight[scratch[depth + k]] - own;
       }
     }
     return sum;
   }
 
-  private int leaf(
-      int node, float[] rows, int offset, int[] group, int replaced, float[] replacement) {
+  /** The leaf a row reaches from {@code node} with group {@code g}'s columns replaced. */
+  private int leaf(int node, float[] rows, int offset, int[] group, int g, boolean[] replaced) {
     while (mode[node] != LEAF) {
       int f = feature[node];
-      float x = group != null && group[f] == replaced ? replacement[f] : rows[offset + f];
-      node = goesTrue(node, x) ? ifTrue[node] : ifFalse[node];
+      boolean way = group[f] == g ? replaced[node] : goesTrue(node, rows[offset + f]);
+      node = way ? ifTrue[node] : ifFalse[node];
     }
     return node;
   }
@@ -256,15 +286,6 @@ final class TreeEnsemble {
     return mode[node] == LEAF
         ? above
         : Math.max(depth(ifTrue[node], above + 1), depth(ifFalse[node], above + 1));
-  }
-
-  private static int indexOf(int[] values, int count, int value) {
-    for (int i = 0; i < count; i++) {
-      if (values[i] == value) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static byte mode(String name) {

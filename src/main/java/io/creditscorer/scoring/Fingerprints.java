@@ -18,17 +18,21 @@ public final class Fingerprints {
 
   private Fingerprints() {}
 
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
   public static String of(Object value) {
-    StringBuilder canonical = new StringBuilder();
+    StringBuilder canonical = new StringBuilder(512);
     write(value, canonical);
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of()
+        .formatHex(SHA_256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   // Hot path: runs for every scored applicant (audit) and every idempotent request. One sorted copy
@@ -59,6 +63,8 @@ public final class Fingerprints {
         || v instanceof Short
         || v instanceof Byte) {
       out.append(((Number) v).longValue());
+    } else if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+      out.append(d.longValue()); // a whole number: as BigDecimal below would write it
     } else if (v instanceof Number n) {
       out.append(new BigDecimal(n.toString()).stripTrailingZeros().toPlainString());
     } else if (v instanceof String s) {

@@ -80,7 +80,8 @@ class TreeEnsembleTest {
       String row = Arrays.toString(Arrays.copyOfRange(rows, i * 3, i * 3 + 3));
       assertEquals(own[i], trees.score(rows, i * 3), 1e-6, row);
       double[] delta = new double[2];
-      double score = trees.deltas(rows, i * 3, group, replacement, delta, new int[2]);
+      double score =
+          trees.deltas(rows, i * 3, group, trees.directions(group, replacement), delta, new int[4]);
       assertEquals(own[i], score, 1e-6, row);
       assertEquals(at0[i] - own[i], delta[0], 1e-6, "column 0 replaced: " + row);
       assertEquals(at1[i] - own[i], delta[1], 1e-6, "columns 1, 2 replaced: " + row);
