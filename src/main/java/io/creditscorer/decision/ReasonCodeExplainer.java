@@ -37,6 +37,7 @@ public final class ReasonCodeExplainer {
   static final double TOLERANCE = 1e-5;
 
   private static final int PROBE_ROWS = 256;
+  private static final long PROBE_SEED = 20261129L;
 
   private record Group(FeatureSpec spec, int[] columns, float[] baseline) {}
 
@@ -124,7 +125,7 @@ public final class ReasonCodeExplainer {
           groups.size() + " fields, more than " + TreeEnsemble.MAX_GROUPS);
     }
     TreeEnsemble ensemble = TreeEnsemble.read(onnx, input, width);
-    float[] probe = expand(probeRows(new Random(PROBE_ROWS)), PROBE_ROWS);
+    float[] probe = expand(probeRows(new Random(PROBE_SEED)), PROBE_ROWS);
     double[] expected = model.apply(probe);
     double[] scores = new double[expected.length];
     for (int r = 0; r < scores.length; r++) {
@@ -151,7 +152,7 @@ public final class ReasonCodeExplainer {
   public String method() {
     return trees == null
         ? "perturbation, " + rowsPerApplicant() + " model rows per applicant"
-        : "paths of " + trees.trees() + " trees, " + link.name().toLowerCase() + " link";
+        : "paths of " + trees.trees() + " trees, " + link.name().toLowerCase(Locale.ROOT) + " link";
   }
 
   private static double scale(FeatureSpec f) {

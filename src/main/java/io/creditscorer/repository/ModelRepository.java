@@ -451,7 +451,7 @@ public final class ModelRepository implements AutoCloseable {
                       throw new IllegalArgumentException("probe rows failed: " + e.getMessage());
                     }
                   });
-    } catch (IllegalArgumentException notTrees) {
+    } catch (RuntimeException notTrees) { // an optimisation: any failure keeps perturbation
       LOG.info(
           id
               + ": reason codes by "
@@ -473,7 +473,6 @@ public final class ModelRepository implements AutoCloseable {
         explainer);
   }
 
-  /** Runs zero-filled inputs (variable dimensions set to 1) so the first request is not slow. */
   /**
    * A credit model must answer its warm-up row with probabilities: finite, in [0, 1], and summing
    * to 1 across the output's columns. A graph that loads but computes something else (a wrong

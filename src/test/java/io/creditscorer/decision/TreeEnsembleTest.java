@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.ByteString;
+import io.creditscorer.training.OnnxGraphs;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -133,111 +129,29 @@ class TreeEnsembleTest {
   }
 
   private static OnnxMl.ModelProto graph(String aggregate) {
-    List<Long> trees = new ArrayList<>();
-    List<Long> nodes = new ArrayList<>();
-    List<ByteString> modes = new ArrayList<>();
-    List<Long> features = new ArrayList<>();
-    List<Float> thresholds = new ArrayList<>();
-    List<Long> trueIds = new ArrayList<>();
-    List<Long> falseIds = new ArrayList<>();
-    List<Long> missing = new ArrayList<>();
-    List<Long> leafTrees = new ArrayList<>();
-    List<Long> leafNodes = new ArrayList<>();
-    List<Float> weights = new ArrayList<>();
-    for (Object[] row : NODES) {
-      long tree = (Integer) row[0];
-      long node = (Integer) row[1];
-      trees.add(tree);
-      nodes.add(node);
-      modes.add(ByteString.copyFromUtf8((String) row[2]));
-      features.add((long) (Integer) row[3]);
-      thresholds.add((Float) row[4]);
-      trueIds.add((long) (Integer) row[5]);
-      falseIds.add((long) (Integer) row[6]);
-      missing.add((long) (Integer) row[7]);
-      if (row[2].equals("LEAF")) {
-        leafTrees.add(tree);
-        leafNodes.add(node);
-        weights.add((Float) row[8]);
+    OnnxGraphs.Trees trees = new OnnxGraphs.Trees();
+    for (Object[] n : NODES) {
+      if (n[2].equals("LEAF")) {
+        trees.leaf((Integer) n[0], (Integer) n[1], (Float) n[8]);
+      } else {
+        trees.branch(
+            (Integer) n[0],
+            (Integer) n[1],
+            (String) n[2],
+            (Integer) n[3],
+            (Float) n[4],
+            (Integer) n[5],
+            (Integer) n[6],
+            (Integer) n[7] == 1);
       }
     }
-    OnnxMl.NodeProto ensemble =
-        OnnxMl.NodeProto.newBuilder()
-            .setOpType("TreeEnsembleRegressor")
-            .setDomain("ai.onnx.ml")
-            .addInput("x")
-            .addOutput("y")
-            .addAttribute(ints("nodes_treeids", trees))
-            .addAttribute(ints("nodes_nodeids", nodes))
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("nodes_modes")
-                    .setType(AttributeType.STRINGS)
-                    .addAllStrings(modes))
-            .addAttribute(ints("nodes_featureids", features))
-            .addAttribute(floats("nodes_values", thresholds))
-            .addAttribute(ints("nodes_truenodeids", trueIds))
-            .addAttribute(ints("nodes_falsenodeids", falseIds))
-            .addAttribute(ints("nodes_missing_value_tracks_true", missing))
-            .addAttribute(ints("target_treeids", leafTrees))
-            .addAttribute(ints("target_nodeids", leafNodes))
-            .addAttribute(ints("target_ids", leafTrees.stream().map(t -> 0L).toList()))
-            .addAttribute(floats("target_weights", weights))
-            .addAttribute(floats("base_values", List.of(0.2f)))
-            .addAttribute(
-                AttributeProto.newBuilder().setName("n_targets").setType(AttributeType.INT).setI(1))
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("aggregate_function")
-                    .setType(AttributeType.STRING)
-                    .setS(ByteString.copyFromUtf8(aggregate)))
-            .build();
-    OnnxMl.GraphProto graph =
+    return OnnxGraphs.model(
         OnnxMl.GraphProto.newBuilder()
             .setName("three-trees")
-            .addNode(ensemble)
-            .addInput(valueInfo("x", 3))
-            .addOutput(valueInfo("y", 1))
-            .build();
-    return OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-        .addOpsetImport(
-            OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx.ml").setVersion(3))
-        .setGraph(graph)
-        .build();
-  }
-
-  private static AttributeProto ints(String name, List<Long> values) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeType.INTS)
-        .addAllInts(values)
-        .build();
-  }
-
-  private static AttributeProto floats(String name, List<Float> values) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeType.FLOATS)
-        .addAllFloats(values)
-        .build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, long columns) {
-    OnnxMl.TensorShapeProto shape =
-        OnnxMl.TensorShapeProto.newBuilder()
-            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(columns))
-            .build();
-    return OnnxMl.ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            OnnxMl.TypeProto.newBuilder()
-                .setTensorType(
-                    OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
-        .build();
+            .addNode(trees.regressor("x", "y", 0.2f, aggregate))
+            .addInput(OnnxGraphs.valueInfo("x", 3))
+            .addOutput(OnnxGraphs.valueInfo("y", 1))
+            .build(),
+        1);
   }
 }

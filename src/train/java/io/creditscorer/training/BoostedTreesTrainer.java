@@ -5,9 +5,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,18 +85,7 @@ final class BoostedTreesTrainer {
     double base = Double.parseDouble(baseScore);
     float baseMargin = (float) Math.log(base / (1 - base));
 
-    List<Long> treeIds = new ArrayList<>();
-    List<Long> nodeIds = new ArrayList<>();
-    List<Long> featureIds = new ArrayList<>();
-    List<Float> values = new ArrayList<>();
-    List<ByteString> modes = new ArrayList<>();
-    List<Long> trueIds = new ArrayList<>();
-    List<Long> falseIds = new ArrayList<>();
-    List<Long> missingTrue = new ArrayList<>();
-    List<Long> targetTree = new ArrayList<>();
-    List<Long> targetNode = new ArrayList<>();
-    List<Long> targetIds = new ArrayList<>();
-    List<Float> targetWeights = new ArrayList<>();
+    OnnxGraphs.Trees ensemble = new OnnxGraphs.Trees();
     JsonNode trees = learner.get("gradient_booster").get("model").get("trees");
     for (int t = 0; t < trees.size(); t++) {
       JsonNode tree = trees.get(t);
@@ -108,66 +95,25 @@ final class BoostedTreesTrainer {
       JsonNode cond = tree.get("split_conditions");
       JsonNode defaultLeft = tree.get("default_left");
       for (int n = 0; n < left.size(); n++) {
-        treeIds.add((long) t);
-        nodeIds.add((long) n);
-        boolean leaf = left.get(n).asInt() == -1;
-        if (leaf) {
-          featureIds.add(0L);
-          values.add(0f);
-          modes.add(ByteString.copyFromUtf8("LEAF"));
-          trueIds.add(0L);
-          falseIds.add(0L);
-          missingTrue.add(0L);
-          targetTree.add((long) t);
-          targetNode.add((long) n);
-          targetIds.add(0L);
-          targetWeights.add((float) cond.get(n).asDouble());
+        if (left.get(n).asInt() == -1) {
+          ensemble.leaf(t, n, (float) cond.get(n).asDouble());
         } else {
-          featureIds.add(split.get(n).asLong());
-          values.add((float) cond.get(n).asDouble());
-          modes.add(ByteString.copyFromUtf8("BRANCH_LT"));
-          trueIds.add(left.get(n).asLong());
-          falseIds.add(right.get(n).asLong());
-          missingTrue.add(defaultLeft.get(n).asLong());
+          ensemble.branch(
+              t,
+              n,
+              "BRANCH_LT",
+              split.get(n).asLong(),
+              (float) cond.get(n).asDouble(),
+              left.get(n).asLong(),
+              right.get(n).asLong(),
+              defaultLeft.get(n).asLong() != 0);
         }
       }
     }
-    OnnxMl.NodeProto ensemble =
-        OnnxMl.NodeProto.newBuilder()
-            .setName("trees")
-            .setOpType("TreeEnsembleRegressor")
-            .setDomain("ai.onnx.ml")
-            .addInput("features")
-            .addOutput("margin")
-            .addAttribute(ints("nodes_treeids", treeIds))
-            .addAttribute(ints("nodes_nodeids", nodeIds))
-            .addAttribute(ints("nodes_featureids", featureIds))
-            .addAttribute(floats("nodes_values", values))
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("nodes_modes")
-                    .setType(AttributeType.STRINGS)
-                    .addAllStrings(modes))
-            .addAttribute(ints("nodes_truenodeids", trueIds))
-            .addAttribute(ints("nodes_falsenodeids", falseIds))
-            .addAttribute(ints("nodes_missing_value_tracks_true", missingTrue))
-            .addAttribute(ints("target_treeids", targetTree))
-            .addAttribute(ints("target_nodeids", targetNode))
-            .addAttribute(ints("target_ids", targetIds))
-            .addAttribute(floats("target_weights", targetWeights))
-            .addAttribute(floats("base_values", List.of(baseMargin)))
-            .addAttribute(
-                AttributeProto.newBuilder().setName("n_targets").setType(AttributeType.INT).setI(1))
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("aggregate_function")
-                    .setType(AttributeType.STRING)
-                    .setS(ByteString.copyFromUtf8("SUM")))
-            .build();
     OnnxMl.GraphProto graph =
         OnnxMl.GraphProto.newBuilder()
             .setName("credit-risk-gbt")
-            .addNode(ensemble)
+            .addNode(ensemble.regressor("features", "margin", baseMargin, "SUM"))
             .addNode(node("Sigmoid", "sigmoid", List.of("margin"), "p_bad"))
             .addNode(node("Sub", "complement", List.of("one", "p_bad"), "p_good"))
             .addNode(
@@ -183,19 +129,10 @@ final class BoostedTreesTrainer {
                     .setName("one")
                     .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
                     .addFloatData(1f))
-            .addInput(valueInfo("features", width))
-            .addOutput(valueInfo("probabilities", 2))
+            .addInput(OnnxGraphs.valueInfo("features", width))
+            .addOutput(OnnxGraphs.valueInfo("probabilities", 2))
             .build();
-    return OnnxMl.ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName("credit-scorer training pipeline")
-        .setDomain("io.creditscorer")
-        .setModelVersion(2)
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-        .addOpsetImport(
-            OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx.ml").setVersion(3))
-        .setGraph(graph)
-        .build();
+    return OnnxGraphs.model(graph, 2);
   }
 
   private static OnnxMl.NodeProto node(String op, String name, List<String> in, String out) {
@@ -204,39 +141,6 @@ final class BoostedTreesTrainer {
         .setName(name)
         .addAllInput(in)
         .addOutput(out)
-        .build();
-  }
-
-  private static AttributeProto ints(String name, List<Long> values) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeType.INTS)
-        .addAllInts(values)
-        .build();
-  }
-
-  private static AttributeProto floats(String name, List<Float> values) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeType.FLOATS)
-        .addAllFloats(values)
-        .build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, long columns) {
-    OnnxMl.TensorShapeProto shape =
-        OnnxMl.TensorShapeProto.newBuilder()
-            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(columns))
-            .build();
-    return OnnxMl.ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            OnnxMl.TypeProto.newBuilder()
-                .setTensorType(
-                    OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
         .build();
   }
 }
