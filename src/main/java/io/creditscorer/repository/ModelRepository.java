@@ -49,13 +49,26 @@ public final class ModelRepository implements AutoCloseable {
   /** Versions compare numerically when both are numbers, else as text. */
   public static final Comparator<String> VERSION_ORDER =
       (a, b) -> {
-        boolean na = a.chars().allMatch(Character::isDigit) && !a.isEmpty() && a.length() < 19;
-        boolean nb = b.chars().allMatch(Character::isDigit) && !b.isEmpty() && b.length() < 19;
+        boolean na = isWholeNumber(a);
+        boolean nb = isWholeNumber(b);
         if (na && nb) {
           return Long.compare(Long.parseLong(a), Long.parseLong(b));
         }
         return na != nb ? (na ? -1 : 1) : a.compareTo(b);
       };
+
+  // Runs on every lookup of an explicit version (the versions' map is ordered by it): no streams.
+  private static boolean isWholeNumber(String s) {
+    if (s.isEmpty() || s.length() >= 19) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The served versions of one model, highest last. */
   public record Model(String name, NavigableMap<String, ModelVersion> versions) {

@@ -4,10 +4,11 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * SHA-256 of JSON-like values in a canonical form (object keys sorted, numbers by value, so {@code
@@ -17,6 +18,9 @@ import java.util.TreeMap;
 public final class Fingerprints {
 
   private Fingerprints() {}
+
+  private static final Comparator<Map.Entry<?, ?>> BY_KEY =
+      Comparator.comparing(e -> String.valueOf(e.getKey()));
 
   private static final ThreadLocal<MessageDigest> SHA_256 =
       ThreadLocal.withInitial(
@@ -35,17 +39,19 @@ public final class Fingerprints {
         .formatHex(SHA_256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
-  // Hot path: runs for every scored applicant (audit) and every idempotent request. One sorted copy
-  // of each map, escaping without intermediate strings, and integers without BigDecimal; the
+  // Hot path: runs for every scored applicant (audit) and every idempotent request. One sorted
+  // array
+  // of each map's entries, escaping without intermediate strings, and integers without BigDecimal;
+  // the
   // canonical form is unchanged (FingerprintsTest pins it).
   private static void write(Object v, StringBuilder out) {
     if (v == null) {
       out.append("null");
     } else if (v instanceof Map<?, ?> m) {
       out.append('{');
-      for (Map.Entry<String, Object> e : sortedByKey(m).entrySet()) {
+      for (Map.Entry<?, ?> e : sortedByKey(m)) {
         out.append('"');
-        escape(e.getKey(), out);
+        escape(String.valueOf(e.getKey()), out);
         out.append("\":");
         write(e.getValue(), out);
         out.append(',');
@@ -76,10 +82,10 @@ public final class Fingerprints {
     }
   }
 
-  private static Map<String, Object> sortedByKey(Map<?, ?> m) {
-    Map<String, Object> out = new TreeMap<>();
-    m.forEach((k, v) -> out.put(String.valueOf(k), v));
-    return out;
+  private static Map.Entry<?, ?>[] sortedByKey(Map<?, ?> m) {
+    Map.Entry<?, ?>[] entries = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
+    Arrays.sort(entries, BY_KEY);
+    return entries;
   }
 
   /** Backslash and double quote get a backslash before them. */
