@@ -151,8 +151,9 @@ final class TreeEnsemble {
       threshold[i] = values.get(i);
       ifTrue[i] = child(index, treeIds.get(i), trueIds.get(i));
       ifFalse[i] = child(index, treeIds.get(i), falseIds.get(i));
-      children.add(ifTrue[i]);
-      children.add(ifFalse[i]);
+      if (!children.add(ifTrue[i]) || !children.add(ifFalse[i])) {
+        throw new IllegalArgumentException("a node of tree " + treeIds.get(i) + " has two parents");
+      }
       missingTrue[i] = !missing.isEmpty() && missing.get(i) != 0;
     }
     double[] weight = new double[n];

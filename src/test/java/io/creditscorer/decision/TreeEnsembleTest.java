@@ -106,6 +106,14 @@ class TreeEnsembleTest {
                 () -> TreeEnsemble.read(graph("SUM").toByteArray(), "x", 2))
             .getMessage()
             .contains("splits on column 2"));
+    OnnxGraphs.Trees shared =
+        new OnnxGraphs.Trees().branch(0, 0, "BRANCH_LT", 0, 1f, 1, 1, false).leaf(0, 1, 1f);
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TreeEnsemble.read(model(shared, "SUM").toByteArray(), "x", 3))
+            .getMessage()
+            .contains("two parents"));
     assertTrue(
         assertThrows(
                 IllegalArgumentException.class,
@@ -145,9 +153,13 @@ class TreeEnsembleTest {
             (Integer) n[7] == 1);
       }
     }
+    return model(trees, aggregate);
+  }
+
+  private static OnnxMl.ModelProto model(OnnxGraphs.Trees trees, String aggregate) {
     return OnnxGraphs.model(
         OnnxMl.GraphProto.newBuilder()
-            .setName("three-trees")
+            .setName("trees")
             .addNode(trees.regressor("x", "y", 0.2f, aggregate))
             .addInput(OnnxGraphs.valueInfo("x", 3))
             .addOutput(OnnxGraphs.valueInfo("y", 1))
