@@ -36,27 +36,6 @@ public final class OnnxGraphs {
         long ifTrue,
         long ifFalse,
         boolean missingGoesTrue) {
-      add(tree, node, mode, feature, threshold, ifTrue, ifFalse, missingGoesTrue);
-      return this;
-    }
-
-    public Trees leaf(long tree, long node, float weight) {
-      add(tree, node, "LEAF", 0, 0f, 0, 0, false);
-      leafTrees.add(tree);
-      leafNodes.add(node);
-      leafWeights.add(weight);
-      return this;
-    }
-
-    private void add(
-        long tree,
-        long node,
-        String mode,
-        long feature,
-        float threshold,
-        long ifTrue,
-        long ifFalse,
-        boolean missingGoesTrue) {
       treeIds.add(tree);
       nodeIds.add(node);
       modes.add(ByteString.copyFromUtf8(mode));
@@ -65,6 +44,15 @@ public final class OnnxGraphs {
       trueIds.add(ifTrue);
       falseIds.add(ifFalse);
       missingTrue.add(missingGoesTrue ? 1L : 0L);
+      return this;
+    }
+
+    public Trees leaf(long tree, long node, float weight) {
+      branch(tree, node, "LEAF", 0, 0f, 0, 0, false);
+      leafTrees.add(tree);
+      leafNodes.add(node);
+      leafWeights.add(weight);
+      return this;
     }
 
     /** The regressor node: {@code input [N, width] -> output [N, 1]}, leaf weights summed. */
