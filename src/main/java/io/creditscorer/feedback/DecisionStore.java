@@ -18,10 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -45,6 +43,10 @@ import org.jboss.logging.Logger;
  * mid-write) is skipped with a warning and leaves with its segment. Decisions are flushed to the
  * operating system after each {@link #add}; outcomes are synced to the device by {@link #sync}. A
  * single {@value #LEGACY_FILE} of earlier versions is read as the oldest segment.
+ *
+ * <p><b>Compact in memory:</b> the live decisions are held in columns ({@link DecisionRing}), so a
+ * full store turning over thousands of decisions a second leaves the garbage collector nothing to
+ * copy or promote.
  *
  * <p>Thread-safe: every method locks the store; a caller may hold that lock ({@code synchronized
  * (store)}) across several calls to make them one step.
@@ -108,16 +110,13 @@ public final class DecisionStore implements AutoCloseable {
     }
   }
 
-  /**
-   * A live decision, linked both ways to the decisions of the same request, so evicting the oldest
-   * is O(1) however many decisions share a request id.
-   */
+  /** A decision {@link #find} found: where it lives in the store, and its value. */
   static final class Entry {
+    final long position;
     StoredDecision decision;
-    Entry olderOfRequest;
-    Entry newerOfRequest;
 
-    Entry(StoredDecision decision) {
+    Entry(long position, StoredDecision decision) {
+      this.position = position;
       this.decision = decision;
     }
   }
@@ -163,9 +162,7 @@ public final class DecisionStore implements AutoCloseable {
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private final Duration retention;
   private final Clock clock;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private final Map<String, Entry> byRequest = new HashMap<>();
-  private final Map<String, Entry> byApplicant = new HashMap<>();
+  private final DecisionRing live = new DecisionRing();
   private FileOutputStream out;
   private JsonGenerator json;
   private long nextSeq = 1;
@@ -230,11 +227,10 @@ public final class DecisionStore implements AutoCloseable {
   }
 
   private void replay() throws IOException {
-    Map<Long, Entry> bySeq = new HashMap<>();
     int bad = 0;
     for (Segment segment : listSegments()) {
       segments.addLast(segment);
-      bad += replay(segment, bySeq);
+      bad += replay(segment);
     }
     if (bad > 0) {
       LOG.warnf("decision store %s: %d unreadable line(s) skipped", dir, bad);
@@ -246,7 +242,7 @@ public final class DecisionStore implements AutoCloseable {
   }
 
   /** Replays one segment; returns how many of its lines could not be read. */
-  private int replay(Segment segment, Map<Long, Entry> bySeq) throws IOException {
+  private int replay(Segment segment) throws IOException {
     int bad = 0;
     try (Stream<String> lines = Files.lines(segment.path, StandardCharsets.UTF_8)) {
       for (String line : (Iterable<String>) lines::iterator) {
@@ -259,16 +255,14 @@ public final class DecisionStore implements AutoCloseable {
           long seq = n.get("seq").asLong();
           switch (n.get("type").asText()) {
             case "decision" -> {
-              Entry e = new Entry(decisionOf(n, seq));
-              bySeq.put(seq, e);
-              link(e);
+              link(seq, decisionOf(n));
               segment.decisions++;
               nextSeq = Math.max(nextSeq, seq + 1);
             }
             case "outcome" -> {
-              Entry e = bySeq.get(seq);
-              if (e != null && e.decision.outcome() == null) {
-                e.decision = e.decision.withOutcome(outcomeOf(n));
+              long pos = live.positionOfSeq(seq);
+              if (pos != DecisionRing.NONE && live.outcome(pos) == null) {
+                live.setOutcome(pos, outcomeOf(n));
                 outcomes++;
               }
             }
@@ -336,7 +330,7 @@ public final class DecisionStore implements AutoCloseable {
    * they hold is live. The newest segment is never deleted.
    */
   private void dropDeadSegments() throws IOException {
-    long oldestLive = entries.isEmpty() ? nextSeq : entries.peekFirst().decision.seq();
+    long oldestLive = live.size() == 0 ? nextSeq : live.seq(live.oldest());
     while (segments.size() > 1) {
       Iterator<Segment> oldestFirst = segments.iterator();
       Segment oldest = oldestFirst.next();
@@ -349,9 +343,8 @@ public final class DecisionStore implements AutoCloseable {
     }
   }
 
-  private static StoredDecision decisionOf(JsonNode n, long seq) {
-    return new StoredDecision(
-        seq,
+  private static NewDecision decisionOf(JsonNode n) {
+    return new NewDecision(
         text(n, "request_id"),
         text(n, "applicant_id"),
         text(n, "model_name"),
@@ -359,8 +352,7 @@ public final class DecisionStore implements AutoCloseable {
         n.get("probability_of_default").asDouble(),
         n.get("score").asInt(),
         text(n, "decision"),
-        Instant.parse(n.get("decided_at").asText()),
-        null);
+        Instant.parse(n.get("decided_at").asText()));
   }
 
   private static Outcome outcomeOf(JsonNode n) {
@@ -385,21 +377,9 @@ public final class DecisionStore implements AutoCloseable {
         if (segments.peekLast().decisions >= segmentDecisions) {
           startSegment();
         }
-        Entry e =
-            new Entry(
-                new StoredDecision(
-                    nextSeq++,
-                    d.requestId(),
-                    d.applicantId(),
-                    d.modelName(),
-                    d.modelVersion(),
-                    d.probabilityOfDefault(),
-                    d.score(),
-                    d.decision(),
-                    d.decidedAt(),
-                    null));
-        link(e);
-        writeDecision(json, e.decision);
+        long seq = nextSeq++;
+        link(seq, d);
+        writeDecision(json, seq, d);
         segments.peekLast().decisions++;
       }
       json.flush();
@@ -411,18 +391,17 @@ public final class DecisionStore implements AutoCloseable {
     }
   }
 
-  private void link(Entry e) {
-    entries.addLast(e);
-    StoredDecision d = e.decision;
-    if (d.requestId() != null) {
-      e.olderOfRequest = byRequest.put(d.requestId(), e);
-      if (e.olderOfRequest != null) {
-        e.olderOfRequest.newerOfRequest = e;
-      }
-    }
-    if (d.applicantId() != null) {
-      byApplicant.put(d.applicantId(), e);
-    }
+  private void link(long seq, NewDecision d) {
+    live.add(
+        seq,
+        d.requestId(),
+        d.applicantId(),
+        d.modelName(),
+        d.modelVersion(),
+        d.probabilityOfDefault(),
+        d.score(),
+        d.decision(),
+        d.decidedAt());
   }
 
   /** Evicts decisions older than the retention (the service calls it periodically). */
@@ -440,31 +419,12 @@ public final class DecisionStore implements AutoCloseable {
 
   private void evictOverBounds() {
     Instant oldest = clock.instant().minus(retention);
-    while (!entries.isEmpty()
-        && (entries.size() > maxEntries
-            || entries.peekFirst().decision.decidedAt().isBefore(oldest))) {
-      unlink(entries.pollFirst());
+    while (live.size() > 0 && (live.size() > maxEntries || live.oldestDecidedBefore(oldest))) {
+      if (live.evictOldest()) {
+        outcomes--;
+      }
       evicted++;
       changes++;
-    }
-  }
-
-  /** Removes the oldest entry from the indexes (it is the oldest of its request, too). */
-  private void unlink(Entry e) {
-    StoredDecision d = e.decision;
-    if (d.requestId() != null) {
-      if (e.newerOfRequest == null) {
-        byRequest.remove(d.requestId(), e);
-      } else {
-        e.newerOfRequest.olderOfRequest = null;
-        e.newerOfRequest = null;
-      }
-    }
-    if (d.applicantId() != null && byApplicant.get(d.applicantId()) == e) {
-      byApplicant.remove(d.applicantId());
-    }
-    if (d.outcome() != null) {
-      outcomes--;
     }
   }
 
@@ -474,26 +434,30 @@ public final class DecisionStore implements AutoCloseable {
    */
   synchronized Match find(String requestId, String applicantId) {
     if (requestId == null) {
-      Entry e = byApplicant.get(applicantId);
-      return e == null ? new UnknownApplicant() : new Found(e);
+      long pos = live.latestOfApplicant(applicantId);
+      return pos == DecisionRing.NONE ? new UnknownApplicant() : found(pos);
     }
-    Entry newest = byRequest.get(requestId);
-    if (newest == null) {
+    long newest = live.newestOfRequest(requestId);
+    if (newest == DecisionRing.NONE) {
       return new UnknownRequest();
     }
     if (applicantId != null) {
-      for (Entry e = newest; e != null; e = e.olderOfRequest) {
-        if (applicantId.equals(e.decision.applicantId())) {
-          return new Found(e);
+      for (long p = newest; p != DecisionRing.NONE; p = live.olderOfRequest(p)) {
+        if (applicantId.equals(live.applicantId(p))) {
+          return found(p);
         }
       }
       return new UnknownApplicant();
     }
     int n = 0;
-    for (Entry e = newest; e != null; e = e.olderOfRequest) {
+    for (long p = newest; p != DecisionRing.NONE; p = live.olderOfRequest(p)) {
       n++;
     }
-    return n == 1 ? new Found(newest) : new Ambiguous(n);
+    return n == 1 ? found(newest) : new Ambiguous(n);
+  }
+
+  private Found found(long pos) {
+    return new Found(new Entry(pos, live.decision(pos)));
   }
 
   /**
@@ -503,16 +467,17 @@ public final class DecisionStore implements AutoCloseable {
    * it durable.
    */
   synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
-    Outcome kept = entry.decision.outcome();
+    Outcome kept = live.outcome(entry.position);
     if (kept != null) {
       return kept.defaulted() == defaulted ? Recorded.DUPLICATE : Recorded.CONTRADICTING;
     }
-    entry.decision =
-        entry.decision.withOutcome(new Outcome(defaulted, observedAt, clock.instant()));
+    Outcome o = new Outcome(defaulted, observedAt, clock.instant());
+    live.setOutcome(entry.position, o);
+    entry.decision = entry.decision.withOutcome(o);
     outcomes++;
     changes++;
     try {
-      writeOutcome(json, entry.decision);
+      writeOutcome(json, entry.decision.seq(), o);
     } catch (IOException e) {
       throw failed(e);
     }
@@ -530,10 +495,10 @@ public final class DecisionStore implements AutoCloseable {
   }
 
   /** One line per decision, streamed (no tree per line: this runs for every decision). */
-  private void writeDecision(JsonGenerator g, StoredDecision d) throws IOException {
+  private void writeDecision(JsonGenerator g, long seq, NewDecision d) throws IOException {
     g.writeStartObject();
     g.writeStringField("type", "decision");
-    g.writeNumberField("seq", d.seq());
+    g.writeNumberField("seq", seq);
     g.writeStringField("request_id", d.requestId());
     if (d.applicantId() != null) {
       g.writeStringField("applicant_id", d.applicantId());
@@ -549,11 +514,10 @@ public final class DecisionStore implements AutoCloseable {
     segments.peekLast().lines++;
   }
 
-  private void writeOutcome(JsonGenerator g, StoredDecision d) throws IOException {
-    Outcome o = d.outcome();
+  private void writeOutcome(JsonGenerator g, long seq, Outcome o) throws IOException {
     g.writeStartObject();
     g.writeStringField("type", "outcome");
-    g.writeNumberField("seq", d.seq());
+    g.writeNumberField("seq", seq);
     g.writeBooleanField("defaulted", o.defaulted());
     g.writeStringField("observed_at", o.observedAt().toString());
     g.writeStringField("recorded_at", o.recordedAt().toString());
@@ -569,20 +533,21 @@ public final class DecisionStore implements AutoCloseable {
 
   /** Visits every live decision, oldest first, under the lock. */
   public synchronized void forEach(Consumer<StoredDecision> visitor) {
-    for (Entry e : entries) {
-      visitor.accept(e.decision);
+    long end = live.oldest() + live.size();
+    for (long p = live.oldest(); p < end; p++) {
+      visitor.accept(live.decision(p));
     }
   }
 
   /** Every live decision, oldest first. */
   public synchronized List<StoredDecision> contents() {
-    List<StoredDecision> list = new ArrayList<>(entries.size());
+    List<StoredDecision> list = new ArrayList<>(live.size());
     forEach(list::add);
     return list;
   }
 
   public synchronized int size() {
-    return entries.size();
+    return live.size();
   }
 
   /** Live decisions that have an outcome. */
