@@ -11,7 +11,8 @@
 #   grpc          gRPC load client, inference.GRPCInferenceService/ModelInfer
 #   grpc-credit   gRPC load client, creditscorer.v1.CreditScoring/Score
 # rps defaults to 100, duration to 60s (soak: 10m). Every -D option of LoadSettings passes through,
-# e.g. -Dshape=spike -Dspike.factor=4, -Dp99.ms=50, -Dmax.error.pct=0.
+# e.g. -Dshape=spike -Dspike.factor=4, -Dp99.ms=50, -Dmax.error.pct=0; a soak's -Dwarmup (ramp) and
+# -Dsettle (full rate) are warm-up: reported under their own request name, not asserted.
 # Environment: HOST (127.0.0.1), PORT (8080), GRPC_PORT (9000), SHAPE (constant|ramp|spike|soak),
 #   BUILD=0 to skip the build, JVM_OPTS for a service started here, WARM (20s of wrk on the REST
 #   endpoints of a service started here; 0 for none), OUT (target/load).
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '6,13p' "$0" >&2; exit 2; }
+usage() { sed -n '6,15p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 SIM=$1; shift
 RPS=${1:-100}; [ $# -ge 1 ] && shift
@@ -33,11 +34,16 @@ PORT=${PORT:-8080}
 GRPC_PORT=${GRPC_PORT:-9000}
 SHAPE=${SHAPE:-constant}
 WARMUP_ARG=30s
+SETTLE_ARG=0s
 for a in "${EXTRA[@]}"; do
-  case $a in -Dshape=*) SHAPE=${a#-Dshape=} ;; -Dwarmup=*) WARMUP_ARG=${a#-Dwarmup=} ;; esac
+  case $a in
+    -Dshape=*) SHAPE=${a#-Dshape=} ;;
+    -Dwarmup=*) WARMUP_ARG=${a#-Dwarmup=} ;;
+    -Dsettle=*) SETTLE_ARG=${a#-Dsettle=} ;;
+  esac
 done
 seconds() { case $1 in *h) echo $((${1%h} * 3600)) ;; *m) echo $((${1%m} * 60)) ;; *) echo "${1%s}" ;; esac; }
-[ "$SHAPE" = soak ] && RSS_BASELINE=${RSS_BASELINE:-$(seconds "$WARMUP_ARG")} || RSS_BASELINE=${RSS_BASELINE:-0}
+[ "$SHAPE" = soak ] && RSS_BASELINE=${RSS_BASELINE:-$(($(seconds "$WARMUP_ARG") + $(seconds "$SETTLE_ARG")))} || RSS_BASELINE=${RSS_BASELINE:-0}
 OUT=${OUT:-target/load}
 SERVICE_PORT=$PORT
 SERVICE_GRPC_PORT=$GRPC_PORT
@@ -133,7 +139,10 @@ if [ "$CLASS" = GrpcLoadClient ]; then
   REPORT=$(sed -n 's/^Report: //p' "$LOG" | tail -1)
 else
   sed -n '/^---- Global Information/,/^====/p' "$LOG" | grep -E 'request count|percentile|mean requests|Global Information' || true
-  grep -E '^Global: ' "$LOG" || true
+  # Requests per name (a soak's warm-up is named apart), from Gatling's last progress block.
+  awk '/^---- Requests/ { n = 0; delete line } /^---- Requests/, /^---- Errors/ { if (/^> /) line[++n] = $0 }
+    END { for (i = 1; i <= n; i++) print line[i] }' "$LOG" || true
+  grep -E ': (99th percentile of response time|percentage of failed events) ' "$LOG" || true
   REPORT=$(grep -o 'file://[^ ]*index.html' "$LOG" | tail -1 | sed 's|^file://||')
 fi
 if [ "$STARTED" = 1 ]; then

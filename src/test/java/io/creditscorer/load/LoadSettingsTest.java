@@ -42,13 +42,29 @@ class LoadSettingsTest {
   }
 
   @Test
-  void soakRampsUpThenHoldsForTenMinutesByDefault() {
+  void soakRampsUpAsWarmUpThenHoldsForTenMinutesByDefault() {
     LoadSettings s = of("shape", "SOAK", "rps", "500", "warmup", "1m");
     assertEquals(
         List.of(
-            new Phase(1, 500, Duration.ofMinutes(1)), new Phase(500, 500, Duration.ofMinutes(10))),
+            new Phase(1, 500, Duration.ofMinutes(1), true),
+            new Phase(500, 500, Duration.ofMinutes(10), false)),
         s.phases());
     assertEquals(Duration.ofMinutes(11), s.totalDuration());
+  }
+
+  @Test
+  void soakSettlesAtTheFullRateBeforeTheMeasuredPhase() {
+    LoadSettings s = of("shape", "soak", "rps", "500", "warmup", "1m", "settle", "2m");
+    assertEquals(
+        List.of(
+            new Phase(1, 500, Duration.ofMinutes(1), true),
+            new Phase(500, 500, Duration.ofMinutes(2), true),
+            new Phase(500, 500, Duration.ofMinutes(10), false)),
+        s.phases());
+    assertTrue(s.describe().contains("500->500/s 120s warm-up"), s.describe());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> of("shape", "soak", "settle", "-1"));
+    assertTrue(e.getMessage().startsWith("settle:"), e.getMessage());
   }
 
   @Test

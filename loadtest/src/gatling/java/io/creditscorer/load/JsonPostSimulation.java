@@ -2,6 +2,7 @@ package io.creditscorer.load;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
@@ -15,9 +16,9 @@ import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.FeederBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
-import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ import java.util.List;
 
 /**
  * A simulation that POSTs one German Credit applicant per request as JSON, in the shape and at the
- * rate of the {@code -D} options ({@link LoadSettings}), and asserts p99 and the error ratio.
+ * rate of the {@code -D} options ({@link LoadSettings}), and asserts p99 and the error ratio. A
+ * shape's warm-up phases (the soak's) run first as their own scenario, with the request named
+ * {@code ... (warm-up)}: reported, but the assertions hold the measured phases only.
  */
 abstract class JsonPostSimulation extends Simulation {
 
@@ -38,17 +41,33 @@ abstract class JsonPostSimulation extends Simulation {
   JsonPostSimulation(String scenarioName, String path, String bodyKey, String answerPath) {
     LoadSettings settings = settings(getClass().getSimpleName());
     String target = path.replace("{version}", settings.modelVersion());
-    ScenarioBuilder scenario =
+    String request = "POST " + target;
+    FeederBuilder<Object> applicants = applicants(settings);
+    PopulationBuilder measured =
         scenario(scenarioName)
-            .feed(applicants(settings))
-            .exec(
-                http("POST " + target)
-                    .post(target)
-                    .body(StringBody(session -> session.getString(bodyKey)))
-                    .check(status().is(200), jmesPath(answerPath).exists()));
-    setUp(population(scenario, settings))
+            .feed(applicants)
+            .exec(post(request, target, bodyKey, answerPath))
+            .injectOpen(steps(settings, false));
+    List<OpenInjectionStep> warmup = steps(settings, true);
+    PopulationBuilder population =
+        warmup.isEmpty()
+            ? measured
+            : scenario(scenarioName + " (warm-up)")
+                .feed(applicants)
+                .exec(post(request + " (warm-up)", target, bodyKey, answerPath))
+                .injectOpen(warmup)
+                .andThen(measured);
+    setUp(population)
         .protocols(protocol(settings))
-        .assertions(assertions(settings));
+        .assertions(assertions(settings, warmup.isEmpty() ? null : request));
+  }
+
+  private static HttpRequestActionBuilder post(
+      String name, String target, String bodyKey, String answerPath) {
+    return http(name)
+        .post(target)
+        .body(StringBody(session -> session.getString(bodyKey)))
+        .check(status().is(200), jmesPath(answerPath).exists());
   }
 
   /** The settings from {@code -D} options; printed once so a report can be matched to its run. */
@@ -83,11 +102,15 @@ abstract class JsonPostSimulation extends Simulation {
         .shareConnections();
   }
 
-  /** The shape as an open injection profile: arrivals at a rate, whatever the answers take. */
-  private static PopulationBuilder population(ScenarioBuilder scenario, LoadSettings settings) {
-    List<OpenInjectionStep> steps =
-        settings.phases().stream().map(JsonPostSimulation::step).toList();
-    return scenario.injectOpen(steps);
+  /**
+   * The shape's warm-up or measured phases as an open injection profile: arrivals at a rate,
+   * whatever the answers take.
+   */
+  private static List<OpenInjectionStep> steps(LoadSettings settings, boolean warmup) {
+    return settings.phases().stream()
+        .filter(phase -> phase.warmup() == warmup)
+        .map(JsonPostSimulation::step)
+        .toList();
   }
 
   private static OpenInjectionStep step(Phase phase) {
@@ -96,10 +119,14 @@ abstract class JsonPostSimulation extends Simulation {
         : rampUsersPerSec(phase.fromRps()).to(phase.toRps()).during(phase.duration());
   }
 
-  /** p99 response time and failed-request ratio over the whole run. */
-  private static List<Assertion> assertions(LoadSettings settings) {
+  /**
+   * p99 response time and failed-request ratio: of the measured request when there is a warm-up,
+   * else of the whole run.
+   */
+  private static List<Assertion> assertions(LoadSettings settings, String measuredRequest) {
+    Assertion.WithPath scope = measuredRequest == null ? global() : details(measuredRequest);
     return List.of(
-        global().responseTime().percentile(99.0).lte(settings.p99Millis()),
-        global().failedRequests().percent().lte(settings.maxErrorPercent()));
+        scope.responseTime().percentile(99.0).lte(settings.p99Millis()),
+        scope.failedRequests().percent().lte(settings.maxErrorPercent()));
   }
 }

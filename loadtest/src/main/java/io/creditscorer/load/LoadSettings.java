@@ -19,6 +19,7 @@ import java.util.Properties;
  *   <tr><td>duration</td><td>60s (soak: 10m)</td><td>length of the shape, e.g. 90s, 10m</td></tr>
  *   <tr><td>shape</td><td>constant</td><td>constant, ramp, spike or soak ({@link Shape})</td></tr>
  *   <tr><td>warmup</td><td>30s</td><td>soak: ramp from 1 req/s to {@code rps} first</td></tr>
+ *   <tr><td>settle</td><td>0s</td><td>soak: then {@code rps} this long, still warm-up</td></tr>
  *   <tr><td>spike.factor</td><td>3</td><td>spike: rate multiplier during the spike</td></tr>
  *   <tr><td>spike.duration</td><td>10s</td><td>spike: how long the spike lasts</td></tr>
  *   <tr><td>p99.ms</td><td>100</td><td>assertion: p99 response time at most this</td></tr>
@@ -34,6 +35,7 @@ import java.util.Properties;
  * @param duration length of the main phase
  * @param shape how the arrival rate moves over time
  * @param warmup soak only: ramp-up before the main phase
+ * @param settle soak only: time at {@code rps} after the ramp-up, still warm-up
  * @param spikeFactor spike only: rate multiplier during the spike
  * @param spikeDuration spike only: length of the spike
  * @param p99Millis largest acceptable p99 response time
@@ -49,6 +51,7 @@ public record LoadSettings(
     Duration duration,
     Shape shape,
     Duration warmup,
+    Duration settle,
     double spikeFactor,
     Duration spikeDuration,
     int p99Millis,
@@ -67,14 +70,24 @@ public record LoadSettings(
      * {@code rps} again; {@code duration} in all.
      */
     SPIKE,
-    /** Ramp to {@code rps} over {@code warmup}, then {@code rps} for {@code duration}. */
+    /**
+     * Ramp to {@code rps} over {@code warmup} and hold it for {@code settle}, both warm-up (the JIT
+     * of a service and of the load generator still at work), then {@code rps} for {@code duration},
+     * the measured phase.
+     */
     SOAK
   }
 
   /**
    * One stretch of a shape: the arrival rate moves linearly from {@code fromRps} to {@code toRps}.
+   * A warm-up phase is run and reported but not asserted on.
    */
-  public record Phase(double fromRps, double toRps, Duration duration) {
+  public record Phase(double fromRps, double toRps, Duration duration, boolean warmup) {
+
+    /** A measured phase. */
+    public Phase(double fromRps, double toRps, Duration duration) {
+      this(fromRps, toRps, duration, false);
+    }
 
     /** Rate at {@code elapsed} into this phase. */
     public double rateAt(Duration elapsed) {
@@ -88,6 +101,7 @@ public record LoadSettings(
     require(port > 0 && port < 65536, "port", "must be a TCP port");
     require(grpcPort > 0 && grpcPort < 65536, "grpc.port", "must be a TCP port");
     require(!duration.isNegative() && !duration.isZero(), "duration", "must be > 0");
+    require(!settle.isNegative(), "settle", "must be >= 0");
     require(spikeFactor >= 1, "spike.factor", "must be >= 1");
     require(
         shape != Shape.SPIKE || spikeDuration.compareTo(duration) < 0,
@@ -117,6 +131,7 @@ public record LoadSettings(
         duration(p, "duration", shape == Shape.SOAK ? "10m" : "60s"),
         shape,
         duration(p, "warmup", "30s"),
+        duration(p, "settle", "0s"),
         number(p, "spike.factor", "3"),
         duration(p, "spike.duration", "10s"),
         integer(p, "p99.ms", "100"),
@@ -138,7 +153,13 @@ public record LoadSettings(
             new Phase(peak, peak, spikeDuration),
             new Phase(rps, rps, duration.minus(spikeDuration).minus(calm)));
       }
-      case SOAK -> List.of(new Phase(1, rps, warmup), new Phase(rps, rps, duration));
+      case SOAK ->
+          settle.isZero()
+              ? List.of(new Phase(1, rps, warmup, true), new Phase(rps, rps, duration))
+              : List.of(
+                  new Phase(1, rps, warmup, true),
+                  new Phase(rps, rps, settle, true),
+                  new Phase(rps, rps, duration));
     };
   }
 
@@ -160,10 +181,11 @@ public record LoadSettings(
                 ph ->
                     String.format(
                         Locale.ROOT,
-                        "%.0f->%.0f/s %ds",
+                        "%.0f->%.0f/s %ds%s",
                         ph.fromRps(),
                         ph.toRps(),
-                        ph.duration().toSeconds()))
+                        ph.duration().toSeconds(),
+                        ph.warmup() ? " warm-up" : ""))
             .toList(),
         host,
         p99Millis,
