@@ -60,9 +60,10 @@ stop_service
 kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
 
 echo "[5/5] summary (server on core $SERVER_CPU, wrk on core $LOAD_CPU, median of $ROUNDS x $DURATION per point):"
-# Each point is the median over the rounds (the per-round lines are in results.txt). Ratios are
-# service / floor at the same concurrency: req/s as a share, p50 and p99 as multiples, and the p50
-# difference in microseconds (what the service adds at that concurrency).
+# Each point is the median over the rounds (the per-round lines are in results.txt). The req/s share
+# and the p50 difference in microseconds (what the service adds) compare each round's service point
+# with the floor point taken just before it, and give the median of those pairs: the floor moves with
+# the machine's load too. p50 and p99 multiples are ratios of the medians.
 MEDIANS='
   function median(list,   v, n, i, j, t) {
     n = split(list, v, " ")
@@ -88,12 +89,10 @@ awk "$MEDIANS"'
     n = split("floor v2 credit", names, " ")
     for (c in cs) for (i = 1; i <= n; i++) { t = names[i]; if ((t,c) in rps)
       printf "%-7s %5s %9.0f %8.0f %8.0f %7d %8.0f%% %8.2fx %8.2fx %+11.0f\n", t, c, rps[t,c], p50[t,c], p99[t,c],
-        err[t,c], 100 * rps[t,c] / rps["floor",c], p50[t,c] / p50["floor",c], p99[t,c] / p99["floor",c],
-        p50[t,c] - p50["floor",c] }
+        err[t,c], t == "floor" ? 100 : median(share[t,c]), p50[t,c] / p50["floor",c], p99[t,c] / p99["floor",c],
+        t == "floor" ? 0 : median(added[t,c]) }
   }' "$OUT/results.txt" | sort -k2,2n -s | tee "$OUT/summary.txt"
 
-# The targets compare each round's service point with the floor point taken just before it, and take
-# the median of those paired ratios (and differences): the floor moves with the machine's load too.
 echo "targets (docs/BENCHMARKS.md, section 2), median over the rounds of service vs floor:" | tee -a "$OUT/summary.txt"
 awk "$MEDIANS"'
   function check(ok, text) { printf "  %-6s %s\n", ok ? "met" : "MISSED", text }
