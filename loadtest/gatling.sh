@@ -140,8 +140,8 @@ if [ "$CLASS" = GrpcLoadClient ]; then
 else
   sed -n '/^---- Global Information/,/^====/p' "$LOG" | grep -E 'request count|percentile|mean requests|Global Information' || true
   # Requests per name (a soak's warm-up is named apart), from Gatling's last progress block.
-  awk '/^---- Requests/ { n = 0; delete line } /^---- Requests/, /^---- Errors/ { if (/^> /) line[++n] = $0 }
-    END { for (i = 1; i <= n; i++) print line[i] }' "$LOG" || true
+  awk '/^---- Requests/ { n = 0; inside = 1; next } /^(----|====)/ { inside = 0 }
+    inside && /^> / { line[++n] = $0 } END { for (i = 1; i <= n; i++) print line[i] }' "$LOG" || true
   grep -E ': (99th percentile of response time|percentage of failed events) ' "$LOG" || true
   REPORT=$(grep -o 'file://[^ ]*index.html' "$LOG" | tail -1 | sed 's|^file://||')
 fi
