@@ -465,8 +465,15 @@ public final class DecisionStore implements AutoCloseable {
    * outcome is kept; the same again is a duplicate, a different one a contradiction (neither
    * changes anything). An accepted outcome is appended to the newest segment; {@link #sync} makes
    * it durable.
+   *
+   * @throws IllegalStateException when the entry was evicted since it was found (the lock was not
+   *     held across both calls)
    */
   synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
+    if (entry.position < live.oldest() || live.seq(entry.position) != entry.decision.seq()) {
+      throw new IllegalStateException(
+          "decision " + entry.decision.seq() + " was evicted after it was found");
+    }
     Outcome kept = live.outcome(entry.position);
     if (kept != null) {
       return kept.defaulted() == defaulted ? Recorded.DUPLICATE : Recorded.CONTRADICTING;

@@ -3,6 +3,7 @@ package io.creditscorer.feedback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.feedback.DecisionStore.NewDecision;
@@ -73,6 +74,18 @@ class DecisionStoreTest {
       assertEquals(DecisionStore.Recorded.CONTRADICTING, store.record(e, false, seen));
       assertEquals(new DecisionStore.Outcome(true, seen, T0), e.decision.outcome());
       assertEquals(1, store.outcomes());
+    }
+  }
+
+  @Test
+  void anEntryEvictedAfterItWasFoundIsNotRecorded() {
+    try (DecisionStore store = open(2)) {
+      store.add(List.of(decision("r1", "A", 0.1, T0)));
+      DecisionStore.Entry e = ((DecisionStore.Found) store.find("r1", null)).entry();
+      store.add(List.of(decision("r2", "B", 0.2, T0), decision("r3", "C", 0.3, T0)));
+      assertThrows(IllegalStateException.class, () -> store.record(e, true, T0));
+      assertEquals(0, store.outcomes());
+      assertNull(found(store.find("r3", null)).outcome());
     }
   }
 
