@@ -1,7 +1,9 @@
 package io.creditscorer.feedback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.feedback.DecisionStore.Outcome;
 import io.creditscorer.feedback.DecisionStore.StoredDecision;
@@ -55,9 +57,9 @@ class DecisionRingTest {
   @Test
   void theOldestDecidedBeforeComparesSecondsThenNanoseconds() {
     ring.add(1, "r", "A", "m", "1", 0.5, 600, "approve", T0);
-    assertEquals(false, ring.oldestDecidedBefore(T0));
-    assertEquals(true, ring.oldestDecidedBefore(T0.plusNanos(1)));
-    assertEquals(false, ring.oldestDecidedBefore(T0.minusSeconds(1).plusNanos(999_999_999)));
+    assertFalse(ring.oldestDecidedBefore(T0));
+    assertTrue(ring.oldestDecidedBefore(T0.plusNanos(1)));
+    assertFalse(ring.oldestDecidedBefore(T0.minusSeconds(1).plusNanos(999_999_999)));
   }
 
   void add() {
