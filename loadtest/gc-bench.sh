@@ -17,11 +17,7 @@ OUT=${OUT:-target/gc-bench}
 source loadtest/lib.sh
 require_tools
 mkdir -p "$OUT"
-case "$ENDPOINT" in
-  credit) URL_PATH=/v1/credit/score; BODY=loadtest/bodies/credit-score.json ;;
-  v2) URL_PATH=/v2/models/credit-risk/infer; BODY=loadtest/bodies/v2-infer.json ;;
-  *) echo "usage: loadtest/gc-bench.sh [credit|v2] [-Dkey=value ...]" >&2; exit 2 ;;
-esac
+endpoint "$ENDPOINT" gc-bench.sh
 GC_LOG="$OUT/$ENDPOINT-gc.log"
 rm -f "$GC_LOG"
 JVM_OPTS="$JVM_OPTS -Xlog:gc:file=$GC_LOG"

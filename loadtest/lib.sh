@@ -23,6 +23,14 @@ require_tools() {
   done
 }
 
+endpoint() { # credit|v2 script-name -> sets URL_PATH and BODY (one applicant / one row per request)
+  case "$1" in
+    credit) URL_PATH=/v1/credit/score; BODY=loadtest/bodies/credit-score.json ;;
+    v2) URL_PATH=/v2/models/credit-risk/infer; BODY=loadtest/bodies/v2-infer.json ;;
+    *) echo "usage: loadtest/$2 [credit|v2] [-Dkey=value ...]" >&2; exit 2 ;;
+  esac
+}
+
 wait_for() { # url
   for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
   echo "error: $1 did not come up; see $OUT/*.log" >&2

@@ -15,11 +15,7 @@ OUT=${OUT:-target/profile}
 source loadtest/lib.sh
 require_tools
 mkdir -p "$OUT"
-case "$ENDPOINT" in
-  credit) URL_PATH=/v1/credit/score; BODY=loadtest/bodies/credit-score.json ;;
-  v2) URL_PATH=/v2/models/credit-risk/infer; BODY=loadtest/bodies/v2-infer.json ;;
-  *) echo "usage: loadtest/profile.sh [credit|v2] [-Dkey=value ...]" >&2; exit 2 ;;
-esac
+endpoint "$ENDPOINT" profile.sh
 JFR="$OUT/$ENDPOINT.jfr"
 
 if [ "${BUILD:-1}" = 1 ]; then

@@ -1,5 +1,6 @@
 package io.creditscorer.feedback;
 
+import io.creditscorer.feedback.DecisionStore.NewDecision;
 import io.creditscorer.feedback.DecisionStore.Outcome;
 import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import java.nio.charset.StandardCharsets;
@@ -79,35 +80,26 @@ final class DecisionRing {
     return tail;
   }
 
-  /** Adds a decision; returns its position. */
-  long add(
-      long seqNo,
-      String requestId,
-      String applicantId,
-      String model,
-      String version,
-      double pd,
-      int points,
-      String decided,
-      Instant decidedAt) {
+  /** Adds decision {@code seqNo}; returns its position. */
+  long add(long seqNo, NewDecision d) {
     if (head - tail == seq.length) {
       resize(seq.length * 2);
     }
-    byte[] request = utf8(requestId);
-    byte[] applicant = utf8(applicantId);
+    byte[] request = utf8(d.requestId());
+    byte[] applicant = utf8(d.applicantId());
     int requestBytes = request == null ? 0 : request.length;
     int applicantBytes = applicant == null ? 0 : applicant.length;
     reserveIds(requestBytes + applicantBytes);
     long pos = head++;
     int s = slot(pos);
     seq[s] = seqNo;
-    epochSecond[s] = decidedAt.getEpochSecond();
-    nano[s] = decidedAt.getNano();
-    probabilityOfDefault[s] = pd;
-    score[s] = points;
-    modelName[s] = label(model);
-    modelVersion[s] = label(version);
-    decision[s] = label(decided);
+    epochSecond[s] = d.decidedAt().getEpochSecond();
+    nano[s] = d.decidedAt().getNano();
+    probabilityOfDefault[s] = d.probabilityOfDefault();
+    score[s] = d.score();
+    modelName[s] = label(d.modelName());
+    modelVersion[s] = label(d.modelVersion());
+    decision[s] = label(d.decision());
     idStart[s] = idsHead;
     requestLength[s] = request == null ? ABSENT : requestBytes;
     applicantLength[s] = applicant == null ? ABSENT : applicantBytes;

@@ -255,7 +255,7 @@ public final class DecisionStore implements AutoCloseable {
           long seq = n.get("seq").asLong();
           switch (n.get("type").asText()) {
             case "decision" -> {
-              link(seq, decisionOf(n));
+              live.add(seq, decisionOf(n));
               segment.decisions++;
               nextSeq = Math.max(nextSeq, seq + 1);
             }
@@ -378,7 +378,7 @@ public final class DecisionStore implements AutoCloseable {
           startSegment();
         }
         long seq = nextSeq++;
-        link(seq, d);
+        live.add(seq, d);
         writeDecision(json, seq, d);
         segments.peekLast().decisions++;
       }
@@ -389,19 +389,6 @@ public final class DecisionStore implements AutoCloseable {
     } catch (IOException e) {
       throw failed(e);
     }
-  }
-
-  private void link(long seq, NewDecision d) {
-    live.add(
-        seq,
-        d.requestId(),
-        d.applicantId(),
-        d.modelName(),
-        d.modelVersion(),
-        d.probabilityOfDefault(),
-        d.score(),
-        d.decision(),
-        d.decidedAt());
   }
 
   /** Evicts decisions older than the retention (the service calls it periodically). */

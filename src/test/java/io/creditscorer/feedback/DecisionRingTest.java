@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.creditscorer.feedback.DecisionStore.NewDecision;
 import io.creditscorer.feedback.DecisionStore.Outcome;
 import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import java.time.Instant;
@@ -56,7 +57,7 @@ class DecisionRingTest {
 
   @Test
   void theOldestDecidedBeforeComparesSecondsThenNanoseconds() {
-    ring.add(1, "r", "A", "m", "1", 0.5, 600, "approve", T0);
+    ring.add(1, new NewDecision("r", "A", "m", "1", 0.5, 600, "approve", T0));
     assertFalse(ring.oldestDecidedBefore(T0));
     assertTrue(ring.oldestDecidedBefore(T0.plusNanos(1)));
     assertFalse(ring.oldestDecidedBefore(T0.minusSeconds(1).plusNanos(999_999_999)));
@@ -80,14 +81,15 @@ class DecisionRingTest {
     long pos =
         ring.add(
             seq,
-            d.requestId(),
-            d.applicantId(),
-            d.modelName(),
-            d.modelVersion(),
-            d.probabilityOfDefault(),
-            d.score(),
-            d.decision(),
-            d.decidedAt());
+            new NewDecision(
+                d.requestId(),
+                d.applicantId(),
+                d.modelName(),
+                d.modelVersion(),
+                d.probabilityOfDefault(),
+                d.score(),
+                d.decision(),
+                d.decidedAt()));
     positions.add(pos);
     model.add(d);
   }
@@ -156,7 +158,7 @@ class DecisionRingTest {
 
   @Test
   void absentIdsAreKeptAsAbsent() {
-    long pos = ring.add(7, null, null, "m", "1", 0.1, 700, "approve", T0);
+    long pos = ring.add(7, new NewDecision(null, null, "m", "1", 0.1, 700, "approve", T0));
     assertNull(ring.decision(pos).requestId());
     assertNull(ring.decision(pos).applicantId());
     assertEquals(7, ring.seq(pos));
