@@ -22,14 +22,7 @@ GC_LOG="$OUT/$ENDPOINT-gc.log"
 rm -f "$GC_LOG"
 JVM_OPTS="$JVM_OPTS -Xlog:gc:file=$GC_LOG"
 
-if [ "${BUILD:-1}" = 1 ]; then
-  echo "[1/4] building ..."
-  mvn -B -q package -DskipTests
-fi
-echo "[2/4] starting the service with a GC log, warming up $JIT_WARMUP ..."
-start_service "$@"
-URL="http://127.0.0.1:$SERVICE_PORT$URL_PATH"
-warm "$URL" "$BODY"
+build_start_warm "a GC log" "$@"
 before=$(grep -c 'Pause Young' "$GC_LOG" || true)
 echo "[3/4] loading $DURATION at concurrency $CONCURRENCY ..."
 line=$(BODY=$BODY taskset -c "$LOAD_CPU" wrk -t1 -c"$CONCURRENCY" -d"$DURATION" -s loadtest/wrk/post.lua "$URL" | grep '^RESULT')

@@ -31,6 +31,18 @@ endpoint() { # credit|v2 script-name -> sets URL_PATH and BODY (one applicant / 
   esac
 }
 
+build_start_warm() { # what-the-service-runs-with -Dopts... -> builds (BUILD=0 skips), starts, warms $URL
+  local with=$1; shift
+  if [ "${BUILD:-1}" = 1 ]; then
+    echo "[1/4] building ..."
+    mvn -B -q package -DskipTests
+  fi
+  echo "[2/4] starting the service with $with, warming up $JIT_WARMUP ..."
+  start_service "$@"
+  URL="http://127.0.0.1:$SERVICE_PORT$URL_PATH"
+  warm "$URL" "$BODY"
+}
+
 wait_for() { # url
   for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
   echo "error: $1 did not come up; see $OUT/*.log" >&2

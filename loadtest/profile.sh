@@ -18,14 +18,7 @@ mkdir -p "$OUT"
 endpoint "$ENDPOINT" profile.sh
 JFR="$OUT/$ENDPOINT.jfr"
 
-if [ "${BUILD:-1}" = 1 ]; then
-  echo "[1/4] building ..."
-  mvn -B -q package -DskipTests
-fi
-echo "[2/4] starting the service with JFR, warming up $JIT_WARMUP ..."
-start_service "$@"
-URL="http://127.0.0.1:$SERVICE_PORT$URL_PATH"
-warm "$URL" "$BODY"
+build_start_warm "JFR" "$@"
 echo "[3/4] recording $DURATION at concurrency $CONCURRENCY ..."
 jcmd "$SERVICE_PID" JFR.start name=load settings=default >/dev/null
 BODY=$BODY taskset -c "$LOAD_CPU" wrk -t1 -c"$CONCURRENCY" -d"$DURATION" -s loadtest/wrk/post.lua "$URL" | grep '^RESULT'
