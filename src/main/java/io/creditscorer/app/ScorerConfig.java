@@ -344,6 +344,20 @@ public interface ScorerConfig {
      */
     @WithDefault("256")
     int maxInflight();
+
+    /**
+     * In progress at most during a burst; default four times {@link #maxInflight}. A burst above
+     * {@code max-inflight} is admitted for {@link #burstGrace}, so a short stall of the host is
+     * absorbed instead of refused.
+     */
+    OptionalInt burstInflight();
+
+    /**
+     * How long requests in progress may stay above {@code max-inflight} before the excess counts as
+     * a standing overload and is refused; 0 turns bursts off.
+     */
+    @WithDefault("1s")
+    Duration burstGrace();
   }
 
   /** The credit-decision API. */

@@ -1,38 +1,57 @@
 package io.creditscorer.api.rest;
 
 import io.creditscorer.app.ScorerConfig;
+import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admission at the door: at most {@code scorer.http.max-inflight} scoring requests are in progress;
- * the next one is answered 429 at once, before its body is parsed. The model queues bound the work
- * waiting for inference; this bounds the work (JSON parsing, validation) in front of them, so under
- * overload the requests that are accepted keep their latency. Health, metrics and metadata are
- * never limited. Refusals are counted in {@code scorer_admission_rejected_total}.
+ * Admission at the door: scoring requests in progress are bounded by {@link Admission} ({@code
+ * scorer.http.max-inflight}, with a burst allowance); a refused request is answered 429 at once,
+ * before its body is parsed. The model queues bound the work waiting for inference; this bounds the
+ * work (JSON parsing, validation) in front of them, so under overload the requests that are
+ * accepted keep their latency. Health, metrics and metadata are never limited. Refusals are counted
+ * in {@code scorer_admission_rejected_total}, requests admitted in a burst in {@code
+ * scorer_admission_burst_total}.
  */
 @ApplicationScoped
 public class AdmissionLimit {
 
   private static final String BUSY = "{\"error\":\"too many requests in progress; retry shortly\"}";
 
-  private final AtomicInteger inflight = new AtomicInteger();
-  private final int max;
+  private final Admission admission;
   private final Counter rejected;
+  private final Counter burst;
 
   public AdmissionLimit(ScorerConfig config, MeterRegistry registry) {
-    this.max = config.http().maxInflight();
+    ScorerConfig.Http http = config.http();
+    this.admission =
+        new Admission(
+            http.maxInflight(),
+            http.burstInflight().orElse(4 * http.maxInflight()),
+            http.burstGrace(),
+            Ticker.system());
     this.rejected =
         Counter.builder("scorer.admission.rejected")
             .description("Scoring requests refused with 429 at the door: too many in progress")
             .tag("door", "rest")
             .register(registry);
+    this.burst =
+        Counter.builder("scorer.admission.burst")
+            .description(
+                "Scoring requests admitted above scorer.http.max-inflight, within a burst's grace")
+            .tag("door", "rest")
+            .register(registry);
+    Gauge.builder("scorer.admission.inflight", admission, Admission::inflight)
+        .description("Scoring requests in progress on the door")
+        .tag("door", "rest")
+        .register(registry);
   }
 
   void install(@Observes Router router) {
@@ -45,17 +64,20 @@ public class AdmissionLimit {
       rc.next();
       return;
     }
-    if (inflight.incrementAndGet() > max) {
-      inflight.decrementAndGet();
-      rejected.increment();
-      rc.response()
-          .setStatusCode(429)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader("Retry-After", "1")
-          .end(BUSY);
-      return;
+    switch (admission.tryEnter()) {
+      case REFUSED -> {
+        rejected.increment();
+        rc.response()
+            .setStatusCode(429)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader("Retry-After", "1")
+            .end(BUSY);
+        return;
+      }
+      case ADMITTED_IN_BURST -> burst.increment();
+      case ADMITTED -> {}
     }
-    rc.addEndHandler(done -> inflight.decrementAndGet());
+    rc.addEndHandler(done -> admission.exit());
     rc.next();
   }
 }

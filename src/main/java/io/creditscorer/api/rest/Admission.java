@@ -1,0 +1,114 @@
+package io.creditscorer.api.rest;
+
+import io.creditscorer.scoring.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many scoring requests may be in progress, judged as CoDel judges a queue: one that drains
+ * within an interval is a good queue, one that stands is not.
+ *
+ * <ul>
+ *   <li>Up to {@code limit} in progress, every request is admitted.
+ *   <li>Above it, requests are admitted up to {@code burst} for at most {@code grace} from the
+ *       moment the limit was first exceeded. A stall of the host for a few hundred milliseconds
+ *       piles up requests that the service drains soon after; refusing them would turn a pause into
+ *       errors.
+ *   <li>If the excess outlasts the grace, the overload is standing: everything above {@code limit}
+ *       is refused until the requests in progress fall to half the limit, so a standing overload
+ *       keeps the latency bound that {@code limit} gives.
+ * </ul>
+ *
+ * The count is exact; the state around it is read and written without locks, so under racing
+ * threads a request or two more may be admitted at a transition, never more than {@code burst} in
+ * progress.
+ */
+final class Admission {
+
+  /** What {@link #tryEnter} decided. */
+  enum Verdict {
+    ADMITTED,
+    /** Admitted above the limit, within the grace of a burst. */
+    ADMITTED_IN_BURST,
+    REFUSED
+  }
+
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final int limit;
+  private final int burst;
+  private final int resume;
+  private final long graceNanos;
+  private final Ticker ticker;
+  private volatile boolean over;
+  private volatile long overSince;
+  private volatile boolean refusing;
+
+  Admission(int limit, int burst, Duration grace, Ticker ticker) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(
+          "scorer.http.max-inflight must be at least 1, was " + limit);
+    }
+    if (burst < limit) {
+      throw new IllegalArgumentException(
+          "scorer.http.burst-inflight ("
+              + burst
+              + ") must be at least scorer.http.max-inflight ("
+              + limit
+              + ")");
+    }
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("scorer.http.burst-grace must not be negative: " + grace);
+    }
+    this.limit = limit;
+    this.burst = grace.isZero() ? limit : burst;
+    this.resume = Math.max(1, limit / 2);
+    this.graceNanos = grace.toNanos();
+    this.ticker = ticker;
+  }
+
+  /** Counts the request in if admitted; an admitted request must later call {@link #exit}. */
+  Verdict tryEnter() {
+    int n = inflight.incrementAndGet();
+    Verdict verdict = judge(n);
+    if (verdict == Verdict.REFUSED) {
+      inflight.decrementAndGet();
+    }
+    return verdict;
+  }
+
+  void exit() {
+    inflight.decrementAndGet();
+  }
+
+  int inflight() {
+    return inflight.get();
+  }
+
+  private Verdict judge(int n) {
+    if (n <= limit) {
+      if (refusing) {
+        if (n <= resume) {
+          refusing = false;
+          over = false;
+        }
+      } else if (over) {
+        over = false;
+      }
+      return Verdict.ADMITTED;
+    }
+    if (refusing || n > burst) {
+      return Verdict.REFUSED;
+    }
+    long now = ticker.read();
+    if (!over) {
+      overSince = now;
+      over = true;
+      return Verdict.ADMITTED_IN_BURST;
+    }
+    if (now - overSince <= graceNanos) {
+      return Verdict.ADMITTED_IN_BURST;
+    }
+    refusing = true;
+    return Verdict.REFUSED;
+  }
+}
