@@ -23,11 +23,12 @@ require_tools() {
   done
 }
 
-endpoint() { # credit|v2 script-name -> sets URL_PATH and BODY (one applicant / one row per request)
+endpoint() { # credit|credit-64|v2 script-name -> sets URL_PATH and BODY (one applicant / row, or 64 applicants)
   case "$1" in
     credit) URL_PATH=/v1/credit/score; BODY=loadtest/bodies/credit-score.json ;;
+    credit-64) URL_PATH=/v1/credit/score; BODY=loadtest/bodies/credit-64.json ;;
     v2) URL_PATH=/v2/models/credit-risk/infer; BODY=loadtest/bodies/v2-infer.json ;;
-    *) echo "usage: loadtest/$2 [credit|v2] [-Dkey=value ...]" >&2; exit 2 ;;
+    *) echo "usage: loadtest/$2 [credit|credit-64|v2] [-Dkey=value ...]" >&2; exit 2 ;;
   esac
 }
 

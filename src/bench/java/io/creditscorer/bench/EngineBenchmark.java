@@ -57,6 +57,10 @@ public class EngineBenchmark {
   @Param({"1", "64"})
   public int batch;
 
+  /** Reason codes per credit answer; the shipped default is 4 (-p reasons=4). */
+  @Param({"0"})
+  public int reasons;
+
   private OrtEnvironment env;
   private OrtSession rawSession;
   private float[] encoded;
@@ -98,7 +102,7 @@ public class EngineBenchmark {
             4096,
             "credit-risk",
             java.time.Duration.ofSeconds(10),
-            0, // reason codes off: this measures the plain path
+            reasons, // 0 by default: this measures the plain path
             EngineSettings.PolicyOverride.none(),
             java.time.Duration.ofMinutes(10),
             1000);

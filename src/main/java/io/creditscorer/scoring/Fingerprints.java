@@ -19,8 +19,7 @@ public final class Fingerprints {
 
   private Fingerprints() {}
 
-  private static final Comparator<Map.Entry<?, ?>> BY_KEY =
-      Comparator.comparing(e -> String.valueOf(e.getKey()));
+  private static final Comparator<Map.Entry<?, ?>> BY_KEY = (a, b) -> key(a).compareTo(key(b));
 
   private static final ThreadLocal<MessageDigest> SHA_256 =
       ThreadLocal.withInitial(
@@ -35,28 +34,29 @@ public final class Fingerprints {
   public static String of(Object value) {
     StringBuilder canonical = new StringBuilder(512);
     write(value, canonical);
+    return sha256(canonical);
+  }
+
+  /** The fingerprint of {@code fields} without the field {@code except}, with no copy made. */
+  public static String ofAllBut(Map<String, ?> fields, String except) {
+    StringBuilder canonical = new StringBuilder(512);
+    writeMap(fields, except, canonical);
+    return sha256(canonical);
+  }
+
+  private static String sha256(StringBuilder canonical) {
     return HexFormat.of()
         .formatHex(SHA_256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   // Hot path: runs for every scored applicant (audit) and every idempotent request. One sorted
-  // array
-  // of each map's entries, escaping without intermediate strings, and integers without BigDecimal;
-  // the
-  // canonical form is unchanged (FingerprintsTest pins it).
+  // array of each map's entries, strings copied whole unless they need escaping, and integers
+  // without BigDecimal; the canonical form is unchanged (FingerprintsTest pins it).
   private static void write(Object v, StringBuilder out) {
     if (v == null) {
       out.append("null");
     } else if (v instanceof Map<?, ?> m) {
-      out.append('{');
-      for (Map.Entry<?, ?> e : sortedByKey(m)) {
-        out.append('"');
-        escape(String.valueOf(e.getKey()), out);
-        out.append("\":");
-        write(e.getValue(), out);
-        out.append(',');
-      }
-      out.append('}');
+      writeMap(m, null, out);
     } else if (v instanceof List<?> l) {
       out.append('[');
       for (Object x : l) {
@@ -82,14 +82,38 @@ public final class Fingerprints {
     }
   }
 
+  private static void writeMap(Map<?, ?> m, String except, StringBuilder out) {
+    out.append('{');
+    for (Map.Entry<?, ?> e : sortedByKey(m)) {
+      String key = key(e);
+      if (key.equals(except)) {
+        continue;
+      }
+      out.append('"');
+      escape(key, out);
+      out.append("\":");
+      write(e.getValue(), out);
+      out.append(',');
+    }
+    out.append('}');
+  }
+
   private static Map.Entry<?, ?>[] sortedByKey(Map<?, ?> m) {
     Map.Entry<?, ?>[] entries = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
     Arrays.sort(entries, BY_KEY);
     return entries;
   }
 
+  private static String key(Map.Entry<?, ?> e) {
+    return e.getKey() instanceof String s ? s : String.valueOf(e.getKey());
+  }
+
   /** Backslash and double quote get a backslash before them. */
   private static void escape(String s, StringBuilder out) {
+    if (s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+      out.append(s); // the common case: copied in one go
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '\\' || c == '"') {

@@ -437,8 +437,6 @@ public final class ScoringEngine {
       results.add(
           new CreditResult.Applicant(
               ids[i], p, points, verdict.decision(), verdict.rule(), reasons));
-      Map<String, Object> fields = new HashMap<>(applicant);
-      fields.remove(CreditFeatureEncoder.APPLICANT_ID);
       audit.record(
           new AuditRecord(
               requestId,
@@ -448,7 +446,7 @@ public final class ScoringEngine {
               version.sha256(),
               policy.version(),
               verdict.rule(),
-              Fingerprints.of(fields),
+              Fingerprints.ofAllBut(applicant, CreditFeatureEncoder.APPLICANT_ID),
               p,
               points,
               verdict.decision().wireName(),

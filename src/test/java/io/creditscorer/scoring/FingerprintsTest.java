@@ -40,6 +40,18 @@ class FingerprintsTest {
   }
 
   @Test
+  void allButOneFieldIsTheFingerprintOfTheMapWithoutIt() {
+    Map<String, Object> applicant = new LinkedHashMap<>();
+    applicant.put("purpose", "radio/tv");
+    applicant.put("applicant_id", "A-1");
+    applicant.put("duration", 6);
+    Map<String, Object> without = new LinkedHashMap<>(applicant);
+    without.remove("applicant_id");
+    assertEquals(Fingerprints.of(without), Fingerprints.ofAllBut(applicant, "applicant_id"));
+    assertNotEquals(Fingerprints.of(applicant), Fingerprints.ofAllBut(applicant, "applicant_id"));
+  }
+
+  @Test
   void integersAndTheirDecimalFormAgreeButOrderInListsMatters() {
     assertEquals(Fingerprints.of(Map.of("a", 6)), Fingerprints.of(Map.of("a", 6.0)));
     assertEquals(Fingerprints.of(Map.of("a", 0L)), Fingerprints.of(Map.of("a", -0.0)));
