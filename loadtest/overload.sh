@@ -6,7 +6,8 @@
 #      sends 20 req/s throughout and $PHASE beyond; accepted (200) p99, 429s and other errors counted;
 #   4. recovery: the probe's latency after the overload ends, in 100 ms steps.
 # Service pinned to core $SERVER_CPU, load on core $LOAD_CPU. Loopback only.
-# Usage: loadtest/overload.sh   (env: PHASE=10 QUEUE=16 INFLIGHT=32 BODY_FILE=loadtest/bodies/credit-64.json)
+# Usage: loadtest/overload.sh [-Dkey=value ...]   (extra -D options go to the service;
+#   env: PHASE=10 QUEUE=16 INFLIGHT=32 BODY_FILE=loadtest/bodies/credit-64.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +25,8 @@ mkdir -p "$OUT"
 URL="http://127.0.0.1:$SERVICE_PORT/v1/credit/score"
 
 echo "[1/5] building and starting the service (queue $QUEUE requests, $INFLIGHT in flight) ..."
-mvn -B -q package -DskipTests
-start_service -Dscorer.batching.queue-capacity="$QUEUE" -Dscorer.http.max-inflight="$INFLIGHT"
+if [ "${BUILD:-1}" = 1 ]; then mvn -B -q package -DskipTests; fi  # BUILD=0 skips the build
+start_service -Dscorer.batching.queue-capacity="$QUEUE" -Dscorer.http.max-inflight="$INFLIGHT" "$@"
 warm "$URL" "$BODY_FILE"
 
 echo "[2/5] capacity (closed loop, concurrency 16) ..."

@@ -3,11 +3,13 @@ package io.creditscorer.feedback;
 import io.creditscorer.feedback.DecisionStore.NewDecision;
 import io.creditscorer.feedback.DecisionStore.Outcome;
 import io.creditscorer.feedback.DecisionStore.StoredDecision;
+import io.creditscorer.feedback.DecisionStore.VersionCount;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -204,6 +206,41 @@ final class DecisionRing {
         labels.get(decision[s]),
         Instant.ofEpochSecond(epochSecond[s], nano[s]),
         outcome[s]);
+  }
+
+  /**
+   * Counts the live decisions per model version and visits, oldest first, each one that has an
+   * outcome: one pass over the columns, with nothing made per decision.
+   */
+  List<VersionCount> countAndVisitOutcomes(DecisionStore.OutcomeVisitor withOutcome) {
+    Map<Long, int[]> counts = new LinkedHashMap<>();
+    long lastKey = -1;
+    int[] count = null;
+    for (long p = tail; p < head; p++) {
+      int s = slot(p);
+      long key = (long) modelName[s] << 32 | modelVersion[s];
+      if (key != lastKey) {
+        count = counts.computeIfAbsent(key, k -> new int[1]);
+        lastKey = key;
+      }
+      count[0]++;
+      if (outcome[s] != null) {
+        withOutcome.visit(
+            labels.get(modelName[s]),
+            labels.get(modelVersion[s]),
+            probabilityOfDefault[s],
+            labels.get(decision[s]),
+            seq[s],
+            outcome[s]);
+      }
+    }
+    List<VersionCount> result = new ArrayList<>(counts.size());
+    counts.forEach(
+        (key, c) ->
+            result.add(
+                new VersionCount(
+                    labels.get((int) (key >>> 32)), labels.get((int) key.longValue()), c[0])));
+    return result;
   }
 
   private int slot(long pos) {

@@ -83,7 +83,9 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     this.stable = stable;
     this.pending = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.metrics = new FeedbackMetrics(registry, store, latest::get);
-    store.forEach(d -> metrics.version(d.modelName(), d.modelVersion()));
+    store
+        .countAndVisitOutcomes((model, version, pd, decision, seq, outcome) -> {})
+        .forEach(c -> metrics.version(c.modelName(), c.modelVersion()));
     refresh();
   }
 

@@ -74,6 +74,10 @@ public final class PerformanceWindows {
     final PriorityQueue<Observed> recent = new PriorityQueue<>(OLDEST_FIRST);
   }
 
+  private static Tally tally(Map<Key, Tally> tallies, String model, String version) {
+    return tallies.computeIfAbsent(new Key(model, version), k -> new Tally());
+  }
+
   private static final Comparator<Key> KEY_ORDER =
       Comparator.comparing(Key::model).thenComparing(Key::version, ModelRepository.VERSION_ORDER);
 
@@ -90,28 +94,21 @@ public final class PerformanceWindows {
       DecisionStore store, Instant now, Settings settings, BiPredicate<String, String> stable) {
     Instant oldest = now.minus(settings.maxAge());
     Map<Key, Tally> tallies = new HashMap<>();
-    store.forEach(
-        d -> {
-          Tally t =
-              tallies.computeIfAbsent(new Key(d.modelName(), d.modelVersion()), k -> new Tally());
-          t.decisions++;
-          DecisionStore.Outcome o = d.outcome();
-          if (o != null) {
-            t.outcomes++;
-            if (!o.observedAt().isBefore(oldest)) {
-              t.recent.add(
-                  new Observed(
-                      d.probabilityOfDefault(),
-                      d.decision(),
-                      o.defaulted(),
-                      o.observedAt(),
-                      d.seq()));
-              if (t.recent.size() > settings.maxOutcomes()) {
-                t.recent.poll(); // the oldest leaves the window
+    List<DecisionStore.VersionCount> counts =
+        store.countAndVisitOutcomes(
+            (model, version, pd, decision, seq, o) -> {
+              Tally t = tally(tallies, model, version);
+              t.outcomes++;
+              if (!o.observedAt().isBefore(oldest)) {
+                t.recent.add(new Observed(pd, decision, o.defaulted(), o.observedAt(), seq));
+                if (t.recent.size() > settings.maxOutcomes()) {
+                  t.recent.poll(); // the oldest leaves the window
+                }
               }
-            }
-          }
-        });
+            });
+    for (DecisionStore.VersionCount c : counts) {
+      tally(tallies, c.modelName(), c.modelVersion()).decisions = c.decisions();
+    }
     List<Key> keys = new ArrayList<>(tallies.keySet());
     keys.sort(KEY_ORDER);
     List<VersionPerformance> versions = new ArrayList<>(keys.size());

@@ -10,7 +10,9 @@ import io.creditscorer.feedback.DecisionStore.Outcome;
 import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +124,29 @@ class DecisionRingTest {
         assertEquals(latestOf(id), ring.latestOfApplicant(id), "latest decision for " + id);
       }
     }
+    Map<List<String>, Integer> counts = new LinkedHashMap<>();
+    model.forEach(d -> counts.merge(List.of(d.modelName(), d.modelVersion()), 1, Integer::sum));
+    List<List<Object>> visited = new ArrayList<>();
+    Map<List<String>, Integer> counted = new LinkedHashMap<>();
+    ring.countAndVisitOutcomes(
+            (model, version, pd, decision, seq, outcome) ->
+                visited.add(List.of(model, version, pd, decision, seq, outcome)))
+        .forEach(c -> counted.put(List.of(c.modelName(), c.modelVersion()), c.decisions()));
+    assertEquals(counts, counted);
+    assertEquals(
+        model.stream()
+            .filter(d -> d.outcome() != null)
+            .map(
+                d ->
+                    List.<Object>of(
+                        d.modelName(),
+                        d.modelVersion(),
+                        d.probabilityOfDefault(),
+                        d.decision(),
+                        d.seq(),
+                        d.outcome()))
+            .toList(),
+        visited);
     assertEquals(DecisionRing.NONE, ring.newestOfRequest("never"));
     assertEquals(DecisionRing.NONE, ring.latestOfApplicant("never"));
   }
