@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       piles up requests that the service drains soon after; refusing them would turn a pause into
  *       errors.
  *   <li>If the excess outlasts the grace, the overload is standing: everything above {@code limit}
- *       is refused until the requests in progress fall to half the limit, so a standing overload
- *       keeps the latency bound that {@code limit} gives.
+ *       is refused, so a standing overload keeps the latency bound that {@code limit} gives. The
+ *       overload counts as over once a whole grace has passed without a request above the limit;
+ *       only then may a new burst go above it.
  * </ul>
  *
  * The count is exact; the state around it is read and written without locks, so under racing
@@ -36,12 +37,12 @@ final class Admission {
   private final AtomicInteger inflight = new AtomicInteger();
   private final int limit;
   private final int burst;
-  private final int resume;
   private final long graceNanos;
   private final Ticker ticker;
   private volatile boolean over;
   private volatile long overSince;
   private volatile boolean refusing;
+  private volatile long lastRefusal;
 
   Admission(int limit, int burst, Duration grace, Ticker ticker) {
     if (limit < 1) {
@@ -61,7 +62,6 @@ final class Admission {
     }
     this.limit = limit;
     this.burst = grace.isZero() ? limit : burst;
-    this.resume = Math.max(1, limit / 2);
     this.graceNanos = grace.toNanos();
     this.ticker = ticker;
   }
@@ -85,18 +85,25 @@ final class Admission {
   }
 
   private Verdict judge(int n) {
-    if (n <= limit) {
-      if (refusing) {
-        if (n <= resume) {
-          refusing = false;
-          over = false;
-        }
-      } else if (over) {
+    if (refusing) {
+      long now = ticker.read();
+      if (n > limit) {
+        lastRefusal = now;
+        return Verdict.REFUSED;
+      }
+      if (now - lastRefusal >= graceNanos) {
+        refusing = false; // a whole grace within the limit: the overload is over
         over = false;
       }
       return Verdict.ADMITTED;
     }
-    if (refusing || n > burst) {
+    if (n <= limit) {
+      if (over) {
+        over = false;
+      }
+      return Verdict.ADMITTED;
+    }
+    if (n > burst) {
       return Verdict.REFUSED;
     }
     long now = ticker.read();
@@ -109,6 +116,7 @@ final class Admission {
       return Verdict.ADMITTED_IN_BURST;
     }
     refusing = true;
+    lastRefusal = now;
     return Verdict.REFUSED;
   }
 }

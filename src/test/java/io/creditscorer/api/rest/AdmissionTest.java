@@ -66,17 +66,24 @@ class AdmissionTest {
   }
 
   @Test
-  void anExcessThatOutlastsTheGraceIsRefusedUntilHalfTheLimitIsLeft() {
+  void anExcessThatOutlastsTheGraceIsRefusedUntilAWholeGracePassesWithinTheLimit() {
     enter(6);
     advanceMillis(1001);
     assertEquals(REFUSED, admission.tryEnter());
     exit(3); // 3 in progress
-    assertEquals(List.of(ADMITTED, REFUSED), enter(2)); // standing overload: the limit holds
+    assertEquals(List.of(ADMITTED, REFUSED), enter(2), "standing overload: the limit holds");
+    advanceMillis(999);
+    exit(3); // 1 in progress
+    assertEquals(
+        List.of(ADMITTED, ADMITTED, ADMITTED, REFUSED),
+        enter(4),
+        "999 ms since the last refusal: still a standing overload");
+    advanceMillis(1000);
     exit(3); // 1 in progress
     assertEquals(
         List.of(ADMITTED, ADMITTED, ADMITTED, ADMITTED_IN_BURST),
         enter(4),
-        "half the limit left: the overload is over and bursts are absorbed again");
+        "a whole grace without a request above the limit: bursts are absorbed again");
     assertEquals(5, admission.inflight());
   }
 
