@@ -95,13 +95,19 @@ else
     echo "# seconds_since_start_of_load_command rss_kib old_gen_used_kib"
     while kill -0 "$SERVICE_PID" 2>/dev/null; do
       rss=$(ps -o rss= -p "$SERVICE_PID" | tr -d ' ')
-      old=$(jstat -gc "$SERVICE_PID" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "OU") c = i }
+      # jstat is a JVM of its own: it runs on the load core, not the service's.
+      old=$("${LOAD_PIN[@]}" jstat -gc "$SERVICE_PID" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "OU") c = i }
         NR == 2 { printf "%.0f", $c }')
       echo "$(($(date +%s) - start)) ${rss:-0} ${old:-0}"
       sleep 10
     done
   ) >"$OUT/memory.txt" &
   pids+=($!)
+  # Stalls of the service's core seen from outside the JVM (a host that takes the core away).
+  if command -v python3 >/dev/null; then
+    taskset -c "$SERVER_CPU" python3 loadtest/stall-probe.py 50 >"$OUT/stalls.txt" &
+    pids+=($!)
+  fi
 fi
 
 echo "[load] $SIM: ${PROPS[*]}"
@@ -157,6 +163,9 @@ if [ "$STARTED" = 1 ]; then
       if (b && e) printf "memory: RSS %.0f MiB at %ds -> %.0f MiB at %ds (%+.1f %%; max %.0f MiB); old gen %.0f -> %.0f MiB (%s)\n",
         r[b] / 1024, t[b], r[e] / 1024, t[e], 100 * (r[e] - r[b]) / r[b], max / 1024, o[b] / 1024, o[e] / 1024, FILENAME
     }' "$OUT/memory.txt"
+  [ -f "$OUT/stalls.txt" ] && awk '/^#/ { next } { n++; if ($2 > max) { max = $2; at = $1 } }
+    END { if (n) printf "core %s stalls of 50 ms or more, seen outside the JVM: %d (longest %d ms, %.0f s after the load command started) (%s)\n", core, n, max, at, FILENAME
+      else printf "core %s stalls of 50 ms or more, seen outside the JVM: none (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"
 fi
 [ -n "${REPORT:-}" ] && echo "Report: $REPORT"
 [ "$RC" = 0 ] && echo "assertions: passed" || echo "assertions: FAILED or run failed (exit $RC)"
