@@ -163,9 +163,12 @@ if [ "$STARTED" = 1 ]; then
       if (b && e) printf "memory: RSS %.0f MiB at %ds -> %.0f MiB at %ds (%+.1f %%; max %.0f MiB); old gen %.0f -> %.0f MiB (%s)\n",
         r[b] / 1024, t[b], r[e] / 1024, t[e], 100 * (r[e] - r[b]) / r[b], max / 1024, o[b] / 1024, o[e] / 1024, FILENAME
     }' "$OUT/memory.txt"
-  [ -f "$OUT/stalls.txt" ] && awk '/^#/ { next } { n++; if ($2 > max) { max = $2; at = $1 } }
-    END { if (n) printf "core %s stalls of 50 ms or more, seen outside the JVM: %d (longest %d ms, %.0f s after the load command started) (%s)\n", core, n, max, at, FILENAME
-      else printf "core %s stalls of 50 ms or more, seen outside the JVM: none (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"
+  [ -f "$OUT/stalls.txt" ] && awk '$1 == "gap" { n++; if ($3 > max) { max = $3; at = $2 } }
+    $1 == "steal" { stolen += $3; if ($3 > worst) { worst = $3; wat = $2 } }
+    END { if (n) printf "core %s stalls of 50 ms or more, seen outside the JVM: %d (longest %d ms, %.0f s after the load command started)\n", core, n, max, at
+      else printf "core %s stalls of 50 ms or more, seen outside the JVM: none\n", core
+      if (stolen) printf "core %s time taken by the host (steal): %.1f s in all (worst second %d ms, %.0f s after the load command started) (%s)\n", core, stolen / 1000, worst, wat, FILENAME
+      else printf "core %s time taken by the host (steal): none (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"
 fi
 [ -n "${REPORT:-}" ] && echo "Report: $REPORT"
 [ "$RC" = 0 ] && echo "assertions: passed" || echo "assertions: FAILED or run failed (exit $RC)"
