@@ -2,11 +2,13 @@ package io.creditscorer.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,28 +48,62 @@ final class CreditCodec {
   /** A reason code. */
   record ReasonJson(String code, String description, String feature, double impact) {}
 
+  /**
+   * Reads a scoring request straight into the engine's applicant maps, with no JSON tree in between
+   * (this is the service's hottest body), naming every bad field.
+   */
   static CreditRequest decode(
-      JsonNode root, String version, Duration timeout, String idempotencyKey) {
+      byte[] body, long maxBytes, String version, Duration timeout, String idempotencyKey) {
     List<FieldError> errors = new ArrayList<>();
-    JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
-    String requestId = JsonBodies.optionalString(root, "request_id", "", errors);
-    JsonNode list = root.get("applicants");
+    String requestId = null;
     List<Map<String, Object>> applicants = new ArrayList<>();
-    if (list == null || !list.isArray() || list.isEmpty()) {
-      errors.add(new FieldError("applicants", "must be a non-empty array of applicant objects"));
-    } else {
-      for (int i = 0; i < list.size(); i++) {
-        JsonNode a = list.get(i);
-        if (!a.isObject()) {
-          errors.add(
-              new FieldError(
-                  "applicants[" + i + "]", "must be an object, not " + JsonBodies.type(a)));
-        } else {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> fields = (Map<String, Object>) JsonBodies.plain(a);
-          applicants.add(fields);
+    int elements = 0;
+    try (JsonParser p = JsonBodies.openObject(body, maxBytes)) {
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "request_id" -> {
+            if (value == JsonToken.VALUE_STRING) {
+              requestId = p.getText();
+            } else if (value != JsonToken.VALUE_NULL) {
+              errors.add(
+                  new FieldError("request_id", "must be a string, not " + JsonBodies.type(value)));
+              p.skipChildren();
+            }
+          }
+          case "applicants" -> {
+            applicants.clear();
+            elements = 0;
+            if (value != JsonToken.START_ARRAY) {
+              p.skipChildren();
+              break;
+            }
+            for (JsonToken a = p.nextToken(); a != JsonToken.END_ARRAY; a = p.nextToken()) {
+              if (a == JsonToken.START_OBJECT) {
+                applicants.add(JsonBodies.plainObject(p));
+              } else {
+                errors.add(
+                    new FieldError(
+                        "applicants[" + elements + "]",
+                        "must be an object, not " + JsonBodies.type(a)));
+                p.skipChildren();
+              }
+              elements++;
+            }
+          }
+          default -> {
+            errors.add(JsonBodies.unknown(name, REQUEST_FIELDS));
+            p.skipChildren();
+          }
         }
       }
+      JsonBodies.expectEnd(p);
+    } catch (IOException e) {
+      throw JsonBodies.malformed(e);
+    }
+    if (elements == 0) {
+      errors.add(new FieldError("applicants", "must be a non-empty array of applicant objects"));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);

@@ -58,7 +58,8 @@ public class CreditResource {
     return engine
         .score(
             CreditCodec.decode(
-                JsonBodies.parseObject(body, maxBodyBytes),
+                body,
+                maxBodyBytes,
                 version,
                 Timeouts.parse(timeout),
                 idempotencyKey(idempotencyKey)))

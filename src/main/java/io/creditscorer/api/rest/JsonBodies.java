@@ -1,6 +1,8 @@
 package io.creditscorer.api.rest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +28,54 @@ final class JsonBodies {
 
   /** Parses a body that must be a JSON object no larger than {@code maxBytes}. */
   static JsonNode parseObject(byte[] body, long maxBytes) {
+    checkSize(body, maxBytes);
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+    if (root == null || !root.isObject()) {
+      throw notAnObject();
+    }
+    return root;
+  }
+
+  /**
+   * A streaming parser on a body that must be a JSON object no larger than {@code maxBytes},
+   * positioned on the object's start. For bodies too hot to build a tree of; {@link #expectEnd}
+   * after the object.
+   */
+  static JsonParser openObject(byte[] body, long maxBytes) {
+    checkSize(body, maxBytes);
+    try {
+      JsonParser p = MAPPER.getFactory().createParser(body);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        p.close();
+        throw notAnObject();
+      }
+      return p;
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+  }
+
+  /** Fails unless nothing but white space follows the object {@code p} has just read. */
+  static void expectEnd(JsonParser p) throws IOException {
+    if (p.nextToken() != null) {
+      throw new InvalidInputException(
+          "body", "malformed JSON: content after the end of the JSON object");
+    }
+  }
+
+  /** The error for a body the parser could not read. */
+  static InvalidInputException malformed(IOException e) {
+    return e instanceof JsonProcessingException j
+        ? new InvalidInputException("body", "malformed JSON: " + j.getOriginalMessage())
+        : new InvalidInputException("body", "unreadable body: " + e.getMessage());
+  }
+
+  private static void checkSize(byte[] body, long maxBytes) {
     if (body == null || body.length == 0) {
       throw new InvalidInputException("body", "the request body is empty; send a JSON object");
     }
@@ -33,18 +83,47 @@ final class JsonBodies {
       throw ScoringException.payloadTooLarge(
           "the request body has " + body.length + " bytes; the limit is " + maxBytes);
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new InvalidInputException("body", "malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidInputException("body", "unreadable body: " + e.getMessage());
+  }
+
+  private static InvalidInputException notAnObject() {
+    return new InvalidInputException("body", "must be a JSON object");
+  }
+
+  /**
+   * The value {@code p} stands on, whose first token is {@code t}, as plain Java: String, Number,
+   * Boolean, null, List or Map.
+   */
+  static Object plain(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          list.add(plain(p, e));
+        }
+        yield list;
+      }
+      case START_OBJECT -> plainObject(p);
+      default -> null;
+    };
+  }
+
+  /** The rest of the object whose start {@code p} has just read, as a map in field order. */
+  static Map<String, Object> plainObject(JsonParser p) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>(32);
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String name = p.currentName();
+      map.put(name, plain(p, p.nextToken()));
     }
-    if (root == null || !root.isObject()) {
-      throw new InvalidInputException("body", "must be a JSON object");
-    }
-    return root;
+    return map;
+  }
+
+  /** An error for an unknown field. */
+  static FieldError unknown(String path, Set<String> allowed) {
+    return new FieldError(path, "unknown field (allowed: " + String.join(", ", allowed) + ")");
   }
 
   /** Adds an error for every field of {@code node} not in {@code allowed}. */
@@ -53,9 +132,7 @@ final class JsonBodies {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
-        errors.add(
-            new FieldError(
-                path + name, "unknown field (allowed: " + String.join(", ", allowed) + ")"));
+        errors.add(unknown(path + name, allowed));
       }
     }
   }
@@ -73,6 +150,18 @@ final class JsonBodies {
     return n.textValue();
   }
 
+  /** The JSON type of the value starting with token {@code t}, for messages. */
+  static String type(JsonToken t) {
+    return switch (t) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      default -> "null";
+    };
+  }
+
   /** The JSON type of a node, for messages. */
   static String type(JsonNode n) {
     return switch (n.getNodeType()) {
@@ -83,26 +172,6 @@ final class JsonBodies {
       case BOOLEAN -> "a boolean";
       case NULL, MISSING -> "null";
       case BINARY -> "binary";
-    };
-  }
-
-  /** Converts a JSON value to plain Java: String, Number, Boolean, null, List or Map. */
-  static Object plain(JsonNode n) {
-    return switch (n.getNodeType()) {
-      case STRING -> n.textValue();
-      case NUMBER -> n.numberValue();
-      case BOOLEAN -> n.booleanValue();
-      case ARRAY -> {
-        List<Object> list = new ArrayList<>(n.size());
-        n.forEach(e -> list.add(plain(e)));
-        yield list;
-      }
-      case OBJECT, POJO -> {
-        Map<String, Object> map = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
-        yield map;
-      }
-      default -> null;
     };
   }
 }

@@ -337,6 +337,9 @@ public class CreditApiTest {
         .statusCode(200)
         .body("paths", org.hamcrest.Matchers.hasKey("/v1/credit/score"))
         .body("paths", org.hamcrest.Matchers.hasKey("/v2/models/{model}/infer"))
-        .body("paths.'/v1/credit/score'.post.summary", not(equalTo(null)));
+        .body("paths.'/v1/credit/score'.post.summary", not(equalTo(null)))
+        .body(
+            "paths.'/v1/credit/score'.post.responses.'200'.content.'application/json'.schema.$ref",
+            containsString("CreditResponseJson"));
   }
 }
