@@ -11,8 +11,9 @@
 #   grpc          gRPC load client, inference.GRPCInferenceService/ModelInfer
 #   grpc-credit   gRPC load client, creditscorer.v1.CreditScoring/Score
 # rps defaults to 100, duration to 60s (soak: 10m). Every -D option of LoadSettings passes through,
-# e.g. -Dshape=spike -Dspike.factor=4, -Dp99.ms=50, -Dmax.error.pct=0; a soak's -Dwarmup (ramp) and
-# -Dsettle (full rate) are warm-up: reported under their own request name, not asserted.
+# e.g. -Dshape=spike -Dspike.factor=4, -Dp99.ms=50, -Dmax.error.pct=0. Every shape but ramp starts
+# with -Dwarmup (30s: 1 req/s up to rps; 0s starts cold at full rate), and a soak then holds
+# -Dsettle at full rate: warm-up, reported under its own request name, not asserted.
 # Environment: HOST (127.0.0.1), PORT (8080), GRPC_PORT (9000), SHAPE (constant|ramp|spike|soak),
 #   BUILD=0 to skip the build, JVM_OPTS for a service started here, WARM (20s of wrk on the REST
 #   endpoints of a service started here; 0 for none), OUT (target/load).
@@ -43,7 +44,11 @@ for a in "${EXTRA[@]}"; do
   esac
 done
 seconds() { case $1 in *h) echo $((${1%h} * 3600)) ;; *m) echo $((${1%m} * 60)) ;; *) echo "${1%s}" ;; esac; }
-[ "$SHAPE" = soak ] && RSS_BASELINE=${RSS_BASELINE:-$(($(seconds "$WARMUP_ARG") + $(seconds "$SETTLE_ARG")))} || RSS_BASELINE=${RSS_BASELINE:-0}
+case $SHAPE in
+  soak) RSS_BASELINE=${RSS_BASELINE:-$(($(seconds "$WARMUP_ARG") + $(seconds "$SETTLE_ARG")))} ;;
+  ramp) RSS_BASELINE=${RSS_BASELINE:-0} ;;
+  *) RSS_BASELINE=${RSS_BASELINE:-$(seconds "$WARMUP_ARG")} ;;
+esac
 OUT=${OUT:-target/load}
 SERVICE_PORT=$PORT
 SERVICE_GRPC_PORT=$GRPC_PORT
@@ -105,7 +110,7 @@ else
   pids+=($!)
   # Stalls of the service's core seen from outside the JVM (a host that takes the core away).
   if command -v python3 >/dev/null; then
-    taskset -c "$SERVER_CPU" python3 loadtest/stall-probe.py 50 >"$OUT/stalls.txt" &
+    taskset -c "$SERVER_CPU" python3 loadtest/stall-probe.py 50 "$SERVICE_PID" >"$OUT/stalls.txt" &
     pids+=($!)
   fi
 fi
@@ -163,12 +168,17 @@ if [ "$STARTED" = 1 ]; then
       if (b && e) printf "memory: RSS %.0f MiB at %ds -> %.0f MiB at %ds (%+.1f %%; max %.0f MiB); old gen %.0f -> %.0f MiB (%s)\n",
         r[b] / 1024, t[b], r[e] / 1024, t[e], 100 * (r[e] - r[b]) / r[b], max / 1024, o[b] / 1024, o[e] / 1024, FILENAME
     }' "$OUT/memory.txt"
-  [ -f "$OUT/stalls.txt" ] && awk '$1 == "gap" { n++; if ($3 > max) { max = $3; at = $2 } }
+  [ -f "$OUT/stalls.txt" ] && awk '$2 == "steal_since_boot_ms" { boot = $3 }
+    $1 == "gap" { n++; if ($3 > max) { max = $3; at = $2 } }
     $1 == "steal" { stolen += $3; if ($3 > worst) { worst = $3; wat = $2 } }
+    $1 == "busy" { b++; if ($3 > bmax) { bmax = $3; bat = $2; bwho = ""; for (i = 5; i <= NF; i++) bwho = bwho " " $i } }
     END { if (n) printf "core %s stalls of 50 ms or more, seen outside the JVM: %d (longest %d ms, %.0f s after the load command started)\n", core, n, max, at
       else printf "core %s stalls of 50 ms or more, seen outside the JVM: none\n", core
+      if (b) printf "core %s seconds in which the event loops waited 100 ms or more for it while others took 100 ms or more: %d (worst wait %d ms, %.0f s after the load command started; then:%s)\n", core, b, bmax, bat, bwho
+      else printf "core %s seconds in which the event loops waited 100 ms or more for it while others took 100 ms or more: none\n", core
       if (stolen) printf "core %s time taken by the host (steal): %.1f s in all (worst second %d ms, %.0f s after the load command started) (%s)\n", core, stolen / 1000, worst, wat, FILENAME
-      else printf "core %s time taken by the host (steal): none (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"
+      else if (boot > 0) printf "core %s time taken by the host (steal): none (%s)\n", core, FILENAME
+      else printf "core %s time taken by the host (steal): not reported by this host (none since boot) (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"
 fi
 [ -n "${REPORT:-}" ] && echo "Report: $REPORT"
 [ "$RC" = 0 ] && echo "assertions: passed" || echo "assertions: FAILED or run failed (exit $RC)"
