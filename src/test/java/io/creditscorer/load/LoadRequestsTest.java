@@ -62,6 +62,7 @@ class LoadRequestsTest {
     p.setProperty("grpc.port", "9001"); // the gRPC test port
     p.setProperty("rps", "50");
     p.setProperty("duration", "2s");
+    p.setProperty("warmup", "1s"); // sent first, not counted below
     p.setProperty("p99.ms", "60000");
     p.setProperty("max.error.pct", "0");
     LoadSettings settings = LoadSettings.from(p);

@@ -26,19 +26,37 @@ class LoadSettingsTest {
     assertEquals("127.0.0.1", s.host());
     assertEquals(8080, s.port());
     assertEquals(9000, s.grpcPort());
-    assertEquals(List.of(new Phase(100, 100, Duration.ofSeconds(60))), s.phases());
+    assertEquals(
+        List.of(
+            new Phase(1, 100, Duration.ofSeconds(30), true),
+            new Phase(100, 100, Duration.ofSeconds(60))),
+        s.phases());
+    assertEquals(List.of(new Phase(100, 100, Duration.ofSeconds(60))), s.measuredPhases());
+  }
+
+  @Test
+  void aZeroWarmUpStartsColdAtTheFullRateAndARampHasNone() {
+    assertEquals(List.of(new Phase(100, 100, Duration.ofSeconds(60))), of("warmup", "0s").phases());
+    assertEquals(
+        List.of(new Phase(1, 100, Duration.ofSeconds(60))),
+        of("shape", "ramp", "warmup", "30s").phases());
+    assertEquals(List.of(new Phase(1, 100, Duration.ofSeconds(60))), of("shape", "ramp").phases());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> of("warmup", "-5s"));
+    assertTrue(e.getMessage().startsWith("warmup:"), e.getMessage());
   }
 
   @Test
   void spikeMultipliesTheRateInTheMiddleAndKeepsTheTotalDuration() {
     LoadSettings s = of("shape", "spike", "rps", "200", "duration", "70s", "spike.factor", "4");
-    List<Phase> phases = s.phases();
+    assertEquals(new Phase(1, 200, Duration.ofSeconds(30), true), s.phases().get(0));
+    List<Phase> phases = s.measuredPhases();
     assertEquals(3, phases.size());
     assertEquals(200, phases.get(0).fromRps());
     assertEquals(800, phases.get(1).fromRps());
     assertEquals(Duration.ofSeconds(10), phases.get(1).duration());
     assertEquals(200, phases.get(2).toRps());
-    assertEquals(Duration.ofSeconds(70), s.totalDuration());
+    assertEquals(Duration.ofSeconds(100), s.totalDuration(), "with the warm-up");
   }
 
   @Test

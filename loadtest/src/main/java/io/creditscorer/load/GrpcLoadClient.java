@@ -142,9 +142,15 @@ public final class GrpcLoadClient {
     String name = "grpc-" + method;
     out.printf(
         "%s: %s, gRPC %s:%d%n", name, settings.describe(), settings.host(), settings.grpcPort());
+    List<Phase> warm = new ArrayList<>(settings.phases().stream().filter(Phase::warmup).toList());
     if (!warmup.isZero()) {
-      out.printf("  warming up for %ds (not measured) ...%n", warmup.toSeconds());
-      drive(List.of(new Phase(settings.rps(), settings.rps(), warmup)));
+      warm.add(new Phase(settings.rps(), settings.rps(), warmup, true));
+    }
+    if (!warm.isEmpty()) {
+      out.printf(
+          "  warming up for %ds (not measured) ...%n",
+          warm.stream().mapToLong(phase -> phase.duration().toSeconds()).sum());
+      drive(warm);
       drain();
       latency.reset();
       lag.reset();
@@ -179,7 +185,7 @@ public final class GrpcLoadClient {
         10,
         TimeUnit.SECONDS);
 
-    drive(settings.phases());
+    drive(settings.measuredPhases());
     long sendEnd = System.nanoTime();
     drain();
     long end = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.creditscorer.load;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -18,7 +19,8 @@ import java.util.Properties;
  *   <tr><td>rps</td><td>100</td><td>arrival rate, requests per second (open model)</td></tr>
  *   <tr><td>duration</td><td>60s (soak: 10m)</td><td>length of the shape, e.g. 90s, 10m</td></tr>
  *   <tr><td>shape</td><td>constant</td><td>constant, ramp, spike or soak ({@link Shape})</td></tr>
- *   <tr><td>warmup</td><td>30s</td><td>soak: ramp from 1 req/s to {@code rps} first</td></tr>
+ *   <tr><td>warmup</td><td>30s (ramp: 0s)</td><td>ramp from 1 req/s to {@code rps}
+ *       first, not measured; 0s starts cold at the full rate</td></tr>
  *   <tr><td>settle</td><td>0s</td><td>soak: then {@code rps} this long, still warm-up</td></tr>
  *   <tr><td>spike.factor</td><td>3</td><td>spike: rate multiplier during the spike</td></tr>
  *   <tr><td>spike.duration</td><td>10s</td><td>spike: how long the spike lasts</td></tr>
@@ -34,7 +36,7 @@ import java.util.Properties;
  * @param rps arrival rate at full load, requests per second
  * @param duration length of the main phase
  * @param shape how the arrival rate moves over time
- * @param warmup soak only: ramp-up before the main phase
+ * @param warmup ramp-up before the main phase, not measured (a ramp shape has none)
  * @param settle soak only: time at {@code rps} after the ramp-up, still warm-up
  * @param spikeFactor spike only: rate multiplier during the spike
  * @param spikeDuration spike only: length of the spike
@@ -59,7 +61,13 @@ public record LoadSettings(
     String modelVersion,
     String projectDir) {
 
-  /** How the arrival rate moves over a run. */
+  /**
+   * How the arrival rate moves over a run. Every shape but the ramp starts with a warm-up: a ramp
+   * from 1 req/s to {@code rps} over {@code warmup}. An open model started cold at its full rate
+   * meets a service and a load generator whose JIT is still at work; the answers slow down, the
+   * generator's shared pool opens a connection for every request that finds none free, and each new
+   * connection slows the service further (docs/BENCHMARKS.md, section 11).
+   */
   public enum Shape {
     /** {@code rps} for {@code duration}. */
     CONSTANT,
@@ -71,9 +79,8 @@ public record LoadSettings(
      */
     SPIKE,
     /**
-     * Ramp to {@code rps} over {@code warmup} and hold it for {@code settle}, both warm-up (the JIT
-     * of a service and of the load generator still at work), then {@code rps} for {@code duration},
-     * the measured phase.
+     * The warm-up, then {@code rps} for {@code settle}, still warm-up (the JIT of a service and of
+     * the load generator still at work), then {@code rps} for {@code duration}, the measured phase.
      */
     SOAK
   }
@@ -101,6 +108,7 @@ public record LoadSettings(
     require(port > 0 && port < 65536, "port", "must be a TCP port");
     require(grpcPort > 0 && grpcPort < 65536, "grpc.port", "must be a TCP port");
     require(!duration.isNegative() && !duration.isZero(), "duration", "must be > 0");
+    require(!warmup.isNegative(), "warmup", "must be >= 0");
     require(!settle.isNegative(), "settle", "must be >= 0");
     require(spikeFactor >= 1, "spike.factor", "must be >= 1");
     require(
@@ -130,7 +138,7 @@ public record LoadSettings(
         number(p, "rps", "100"),
         duration(p, "duration", shape == Shape.SOAK ? "10m" : "60s"),
         shape,
-        duration(p, "warmup", "30s"),
+        duration(p, "warmup", shape == Shape.RAMP ? "0s" : "30s"),
         duration(p, "settle", "0s"),
         number(p, "spike.factor", "3"),
         duration(p, "spike.duration", "10s"),
@@ -140,27 +148,35 @@ public record LoadSettings(
         p.getProperty("project.dir", "."));
   }
 
-  /** The phases of this shape, in order. */
+  /** The phases of this shape, in order: its warm-up ones, then the measured ones. */
   public List<Phase> phases() {
-    return switch (shape) {
-      case CONSTANT -> List.of(new Phase(rps, rps, duration));
-      case RAMP -> List.of(new Phase(1, rps, duration));
+    List<Phase> phases = new ArrayList<>();
+    if (!warmup.isZero() && shape != Shape.RAMP) {
+      phases.add(new Phase(1, rps, warmup, true));
+    }
+    switch (shape) {
+      case CONSTANT -> phases.add(new Phase(rps, rps, duration));
+      case RAMP -> phases.add(new Phase(1, rps, duration));
       case SPIKE -> {
         Duration calm = duration.minus(spikeDuration).dividedBy(2);
         double peak = rps * spikeFactor;
-        yield List.of(
-            new Phase(rps, rps, calm),
-            new Phase(peak, peak, spikeDuration),
-            new Phase(rps, rps, duration.minus(spikeDuration).minus(calm)));
+        phases.add(new Phase(rps, rps, calm));
+        phases.add(new Phase(peak, peak, spikeDuration));
+        phases.add(new Phase(rps, rps, duration.minus(spikeDuration).minus(calm)));
       }
-      case SOAK ->
-          settle.isZero()
-              ? List.of(new Phase(1, rps, warmup, true), new Phase(rps, rps, duration))
-              : List.of(
-                  new Phase(1, rps, warmup, true),
-                  new Phase(rps, rps, settle, true),
-                  new Phase(rps, rps, duration));
-    };
+      case SOAK -> {
+        if (!settle.isZero()) {
+          phases.add(new Phase(rps, rps, settle, true));
+        }
+        phases.add(new Phase(rps, rps, duration));
+      }
+    }
+    return List.copyOf(phases);
+  }
+
+  /** The phases that are measured and asserted on. */
+  public List<Phase> measuredPhases() {
+    return phases().stream().filter(phase -> !phase.warmup()).toList();
   }
 
   /** Total length of all phases. */
