@@ -174,8 +174,8 @@ if [ "$STARTED" = 1 ]; then
     $1 == "busy" { b++; if ($3 > bmax) { bmax = $3; bat = $2; bwho = ""; for (i = 5; i <= NF; i++) bwho = bwho " " $i } }
     END { if (n) printf "core %s stalls of 50 ms or more, seen outside the JVM: %d (longest %d ms, %.0f s after the load command started)\n", core, n, max, at
       else printf "core %s stalls of 50 ms or more, seen outside the JVM: none\n", core
-      if (b) printf "core %s seconds in which the event loops waited 100 ms or more for it while others took 100 ms or more: %d (worst wait %d ms, %.0f s after the load command started; then:%s)\n", core, b, bmax, bat, bwho
-      else printf "core %s seconds in which the event loops waited 100 ms or more for it while others took 100 ms or more: none\n", core
+      if (b) printf "core %s seconds in which the event loops waited 250 ms or more for it while others took 250 ms or more: %d (worst wait %d ms, %.0f s after the load command started; then:%s)\n", core, b, bmax, bat, bwho
+      else printf "core %s seconds in which the event loops waited 250 ms or more for it while others took 250 ms or more: none\n", core
       if (stolen) printf "core %s time taken by the host (steal): %.1f s in all (worst second %d ms, %.0f s after the load command started) (%s)\n", core, stolen / 1000, worst, wat, FILENAME
       else if (boot > 0) printf "core %s time taken by the host (steal): none (%s)\n", core, FILENAME
       else printf "core %s time taken by the host (steal): not reported by this host (none since boot) (%s)\n", core, FILENAME }' core="$SERVER_CPU" "$OUT/stalls.txt"

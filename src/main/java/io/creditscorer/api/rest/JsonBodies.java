@@ -93,7 +93,7 @@ final class JsonBodies {
    * The value {@code p} stands on, whose first token is {@code t}, as plain Java: String, Number,
    * Boolean, null, List or Map.
    */
-  static Object plain(JsonParser p, JsonToken t) throws IOException {
+  private static Object plain(JsonParser p, JsonToken t) throws IOException {
     return switch (t) {
       case VALUE_STRING -> p.getText();
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
