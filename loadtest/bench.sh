@@ -48,6 +48,7 @@ warm "$V2" loadtest/bodies/v2-infer.json
 warm "$CREDIT" loadtest/bodies/credit-score.json
 
 echo "[4/5] measuring: $ROUNDS round(s) of floor, V2 and credit at each concurrency ..."
+thread_cpu "$SERVICE_PID" >"$OUT/threads-before.txt"
 for round in $(seq 1 "$ROUNDS"); do
   echo "  round $round of $ROUNDS"
   for c in $CONCURRENCY; do
@@ -56,6 +57,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run_wrk credit "$CREDIT" loadtest/bodies/credit-score.json "$c"
   done
 done
+thread_cpu "$SERVICE_PID" >"$OUT/threads-after.txt"
 stop_service
 kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
 
@@ -104,4 +106,6 @@ awk "$MEDIANS"'
       if ((t,1) in added) { m = median(added[t,1])
         check(m <= 100, sprintf("%s p50 at concurrency 1 <= floor p50 + 100 us: +%.0f us%s", t, m, rounds(added[t,1]))) } }
   }' "$OUT/results.txt" | tee -a "$OUT/summary.txt"
+# Where the service's core went: a JIT compiler still busy, or the helper threads, show up here.
+thread_cpu_report "$OUT/threads-before.txt" "$OUT/threads-after.txt" | tee -a "$OUT/summary.txt"
 echo "Results: $OUT/summary.txt (raw lines: $OUT/results.txt)"

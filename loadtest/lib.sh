@@ -78,3 +78,18 @@ run_wrk() { # label url body concurrency -> appends "label c RESULT rps=.. p50=.
   line=$(BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$DURATION" -s loadtest/wrk/post.lua "$url" | grep '^RESULT')
   echo "$label $c $line" | tee -a "$OUT/results.txt"
 }
+
+thread_cpu() { # pid -> "thread-name cpu-ns" per thread name (summed), from /proc/<pid>/task/*/schedstat
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "$(tr ' ' _ <"$t/comm" 2>/dev/null) $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
+  done | awk 'NF == 2 { a[$1] += $2 } END { for (k in a) print k, a[k] }' | sort
+}
+
+thread_cpu_report() { # before-file after-file -> one line: the service's CPU by thread between the two
+  join "$1" "$2" | awk '{ print ($3 - $2) / 1e6, $1 }' | sort -rn |
+    awk '{ ms[NR] = $1; name[NR] = $2; total += $1 }
+      END { printf "service CPU by thread while measured: %.1f s;", total / 1000
+        for (i = 1; i <= NR; i++) if (100 * ms[i] / total >= 0.5) printf " %s %.1f %%", name[i], 100 * ms[i] / total
+        print "" }'
+}
