@@ -29,5 +29,5 @@ EXPOSE 8080 9000
 # collector, whose full collections stopped the service for 0.4 s in the soak (docs/BENCHMARKS.md, 11).
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models \
-    QUARKUS_LOG_HANDLER_FILE_AUDIT_PATH=/var/log/credit-scorer/decisions.log
+    SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

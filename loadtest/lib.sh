@@ -56,7 +56,7 @@ start_service() { # extra JVM -D options...
   rm -rf "$OUT/feedback" "$OUT/audit"
   taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
     -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dscorer.feedback.store.path="$OUT/feedback" \
-    -Dquarkus.log.handler.file.audit.path="$OUT/audit/decisions.log" "$@" \
+    -Dscorer.audit.path="$OUT/audit/decisions.log" "$@" \
     -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")

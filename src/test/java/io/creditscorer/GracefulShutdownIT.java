@@ -48,7 +48,7 @@ class GracefulShutdownIT {
                 "-Dquarkus.shutdown.delay=2s",
                 "-Dquarkus.shutdown.timeout=10s",
                 "-Dscorer.repository.poll-interval=0s",
-                "-Dquarkus.log.handler.file.audit.path=target/shutdown-it/decisions.log",
+                "-Dscorer.audit.path=target/shutdown-it/decisions.log",
                 "-jar",
                 "target/quarkus-app/quarkus-run.jar")
             .redirectErrorStream(true)

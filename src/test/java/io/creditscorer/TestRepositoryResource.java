@@ -48,7 +48,7 @@ public class TestRepositoryResource implements QuarkusTestResourceLifecycleManag
         POLICY_VERSION,
         "scorer.credit.policy.max-auto-approve-amount",
         Double.toString(MAX_AUTO_APPROVE),
-        "quarkus.log.handler.file.audit.path",
+        "scorer.audit.path",
         AUDIT_LOG.toString());
   }
 

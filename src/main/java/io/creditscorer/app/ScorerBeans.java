@@ -15,6 +15,7 @@ import io.creditscorer.feedback.FeedbackSettings;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.PerformanceWindows;
 import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.journal.RotatingFile;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.ScoringMetrics;
@@ -261,9 +262,20 @@ public class ScorerBeans {
   }
 
   private LogAuditSink auditLog(ScorerConfig.Audit audit, MeterRegistry registry) {
+    RotatingFile file =
+        RotatingFile.open(
+            audit.path(),
+            audit.maxFileSize().asLongValue(),
+            audit.maxBackups(),
+            "the audit log (scorer.audit.path)");
     auditLog =
         LogAuditSink.start(
-            Clock.systemUTC(), audit.queueCapacity(), audit.interval(), audit.maxWait(), registry);
+            Clock.systemUTC(),
+            file,
+            audit.queueCapacity(),
+            audit.interval(),
+            audit.maxWait(),
+            registry);
     return auditLog;
   }
 

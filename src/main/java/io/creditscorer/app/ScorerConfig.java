@@ -2,6 +2,7 @@ package io.creditscorer.app;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.creditscorer.repository.RepositorySettings.VersionPolicy;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -47,11 +48,20 @@ public interface ScorerConfig {
 
   Audit audit();
 
-  /**
-   * The audit trail's writer (the file itself is configured as {@code
-   * quarkus.log.handler.file.audit}).
-   */
+  /** The audit trail: one JSON line per decision, in a size-rotated file of its own. */
   interface Audit {
+    /** The audit log; point it at a volume in production. */
+    @WithDefault("target/audit/decisions.log")
+    Path path();
+
+    /** Once the file would pass this size it is renamed {@code path.1} and a new one started. */
+    @WithDefault("100M")
+    MemorySize maxFileSize();
+
+    /** Rotated files kept ({@code path.1} the newest); the oldest beyond them is deleted. */
+    @WithDefault("10")
+    int maxBackups();
+
     /** Decisions that may wait for the writer; then a decision waits up to {@code max-wait}. */
     @WithDefault("65536")
     int queueCapacity();

@@ -1,15 +1,18 @@
 package io.creditscorer.monitoring;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.journal.JsonLines;
+import io.creditscorer.journal.RotatingFile;
 import io.creditscorer.scoring.AuditRecord;
 import io.creditscorer.scoring.AuditSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,42 +22,90 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Writes one JSON line per decision to the {@value #CATEGORY} log category, which the configuration
- * routes to its own file (see {@code quarkus.log.handler.file.audit}) and nowhere else. The record
- * carries hashes and identifiers, never raw applicant fields.
+ * Writes one JSON line per decision to the audit log, a size-rotated file of its own ({@code
+ * scorer.audit.path}). The record carries hashes and identifiers, never raw applicant fields.
  *
  * <p>Group commit: {@link #record} stamps the decision's time and queues it (a bounded queue); one
- * background thread takes everything queued every {@code interval} and writes it as a single log
- * event, so the file gets one write and flush per interval instead of one per decision, and a slow
- * write (a rotation, a busy disk) holds up this thread, not requests. {@link #close} writes what is
- * still queued. When the queue is full, {@code record} waits up to {@code maxWait} for room and
- * then fails the request with UNAVAILABLE rather than issue a decision it cannot record.
- * Thread-safe.
+ * background thread takes everything queued every {@code interval} and appends it as one block of
+ * UTF-8 lines, so the file gets one write per interval instead of one per decision, and a slow
+ * write (a rotation, a busy disk) holds up this thread, not requests. A block that cannot be
+ * written is kept and written again at the next interval, and nothing more is taken off the queue
+ * until it is; so a disk that keeps failing fills the queue, and then {@link #record} waits up to
+ * {@code maxWait} for room and fails the request with UNAVAILABLE rather than issue a decision it
+ * cannot record. {@link #close} writes what is still queued. Thread-safe.
  */
 public final class LogAuditSink implements AuditSink, AutoCloseable {
 
-  public static final String CATEGORY = "io.creditscorer.audit";
+  private static final Logger LOG = Logger.getLogger(LogAuditSink.class);
 
-  private static final Logger LOG = Logger.getLogger(CATEGORY);
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Blocks kept in memory above this size are let go once written. */
+  private static final int KEPT_BLOCK_BYTES = 1 << 20;
+
+  private static final SerializableString TIMESTAMP = JsonLines.name("timestamp");
+  private static final SerializableString REQUEST_ID = JsonLines.name("request_id");
+  private static final SerializableString APPLICANT_ID = JsonLines.name("applicant_id");
+  private static final SerializableString MODEL_NAME = JsonLines.name("model_name");
+  private static final SerializableString MODEL_VERSION = JsonLines.name("model_version");
+  private static final SerializableString MODEL_SHA256 = JsonLines.name("model_sha256");
+  private static final SerializableString POLICY_VERSION = JsonLines.name("policy_version");
+  private static final SerializableString POLICY_RULE = JsonLines.name("policy_rule");
+  private static final SerializableString INPUT_SHA256 = JsonLines.name("input_sha256");
+  private static final SerializableString PD = JsonLines.name("probability_of_default");
+  private static final SerializableString SCORE = JsonLines.name("score");
+  private static final SerializableString DECISION = JsonLines.name("decision");
+  private static final SerializableString REASON_CODES = JsonLines.name("reason_codes");
+
+  /** Where a block of complete lines goes. */
+  @FunctionalInterface
+  interface Out {
+    void write(ByteBuffer block) throws IOException;
+  }
 
   private record Stamped(Instant at, AuditRecord record) {}
 
+  /** A growable block of bytes, written out without a copy. */
+  private static final class Block extends ByteArrayOutputStream {
+    Block() {
+      super(64 * 1024);
+    }
+
+    ByteBuffer bytes() {
+      return ByteBuffer.wrap(buf, 0, count);
+    }
+
+    void clear() {
+      count = 0;
+      if (buf.length > KEPT_BLOCK_BYTES) {
+        buf = new byte[64 * 1024];
+      }
+    }
+  }
+
   private final Clock clock;
-  private final Consumer<String> out;
+  private final Out out;
+  private final AutoCloseable file;
   private final Duration maxWait;
   private final BlockingQueue<Stamped> pending;
   private final Thread writer;
+  private final List<Stamped> batch = new ArrayList<>();
+  private final Block block = new Block();
+  private final JsonGenerator json;
+  private final JsonLines lines = new JsonLines();
   private volatile boolean closing;
+  private boolean failing;
 
-  /** Writes to the {@value #CATEGORY} log category. */
+  /** Appends to {@code file}, which it closes when it is closed. */
   public static LogAuditSink start(
-      Clock clock, int capacity, Duration interval, Duration maxWait, MeterRegistry registry) {
-    LogAuditSink sink = new LogAuditSink(clock, LOG::info, capacity, interval, maxWait);
+      Clock clock,
+      RotatingFile file,
+      int capacity,
+      Duration interval,
+      Duration maxWait,
+      MeterRegistry registry) {
+    LogAuditSink sink = new LogAuditSink(clock, file::write, file, capacity, interval, maxWait);
     Gauge.builder("scorer.audit.pending", sink.pending, BlockingQueue::size)
         .description("Audit records queued for the audit writer")
         .register(registry);
@@ -62,14 +113,21 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   }
 
   /**
-   * @param out takes a block of complete lines (without the last line's newline)
+   * @param out takes a block of complete lines, each ended by a newline
+   * @param file closed after the last block ({@code null}: nothing to close)
    */
   LogAuditSink(
-      Clock clock, Consumer<String> out, int capacity, Duration interval, Duration maxWait) {
+      Clock clock, Out out, AutoCloseable file, int capacity, Duration interval, Duration maxWait) {
     this.clock = clock;
     this.out = out;
+    this.file = file;
     this.maxWait = maxWait;
     this.pending = new ArrayBlockingQueue<>(capacity);
+    try {
+      this.json = JsonLines.FACTORY.createGenerator(block);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
     long pause = interval.toNanos();
     this.writer =
         new Thread(
@@ -108,55 +166,84 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
         "the audit log is not being written (queue full); the decision was not issued", null);
   }
 
-  /** Writes everything queued as one block (the background thread's work). */
-  void writeQueued() {
-    List<Stamped> batch = new ArrayList<>();
-    pending.drainTo(batch);
-    if (batch.isEmpty()) {
-      return;
-    }
-    StringWriter text = new StringWriter(batch.size() * 400);
-    try (JsonGenerator g = JSON.createGenerator(text)) {
-      for (int i = 0; i < batch.size(); i++) {
-        if (i > 0) {
-          g.writeRaw('\n');
-        }
-        write(g, batch.get(i));
+  /**
+   * Writes everything queued as one block (the background thread's work); first, a block that could
+   * not be written before.
+   */
+  synchronized void writeQueued() {
+    if (block.size() == 0) {
+      pending.drainTo(batch);
+      if (batch.isEmpty()) {
+        return;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
+      try {
+        for (Stamped s : batch) {
+          write(s);
+        }
+        json.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a byte array does not fail
+      } finally {
+        batch.clear();
+      }
     }
     try {
-      out.accept(text.toString());
-    } catch (RuntimeException e) {
-      LOG.errorf("%d audit record(s) could not be written: %s", batch.size(), e.getMessage());
+      out.write(block.bytes());
+    } catch (IOException | RuntimeException e) {
+      if (!failing) {
+        LOG.errorf(
+            "the audit log cannot be written (%s); its writer retries every interval, and requests"
+                + " fail (503) once its queue is full",
+            e);
+      }
+      failing = true;
+      return;
     }
+    if (failing) {
+      LOG.info("the audit log is being written again; nothing was lost");
+      failing = false;
+    }
+    block.clear();
   }
 
-  private static void write(JsonGenerator g, Stamped s) throws IOException {
+  private void write(Stamped s) throws IOException {
     AuditRecord r = s.record();
+    JsonGenerator g = json;
     g.writeStartObject();
-    g.writeStringField("timestamp", s.at().toString());
-    g.writeStringField("request_id", r.requestId());
-    g.writeStringField("applicant_id", r.applicantId());
-    g.writeStringField("model_name", r.modelName());
-    g.writeStringField("model_version", r.modelVersion());
-    g.writeStringField("model_sha256", r.modelSha256());
-    g.writeStringField("policy_version", r.policyVersion());
-    g.writeStringField("policy_rule", r.policyRule());
-    g.writeStringField("input_sha256", r.inputSha256());
-    g.writeNumberField("probability_of_default", r.probabilityOfDefault());
-    g.writeNumberField("score", r.score());
-    g.writeStringField("decision", r.decision());
-    g.writeArrayFieldStart("reason_codes");
+    lines.writeInstant(g, TIMESTAMP, s.at());
+    g.writeFieldName(REQUEST_ID);
+    g.writeString(r.requestId());
+    g.writeFieldName(APPLICANT_ID);
+    g.writeString(r.applicantId());
+    g.writeFieldName(MODEL_NAME);
+    g.writeString(r.modelName());
+    g.writeFieldName(MODEL_VERSION);
+    g.writeString(r.modelVersion());
+    g.writeFieldName(MODEL_SHA256);
+    g.writeString(r.modelSha256());
+    g.writeFieldName(POLICY_VERSION);
+    g.writeString(r.policyVersion());
+    g.writeFieldName(POLICY_RULE);
+    g.writeString(r.policyRule());
+    g.writeFieldName(INPUT_SHA256);
+    g.writeString(r.inputSha256());
+    g.writeFieldName(PD);
+    g.writeNumber(r.probabilityOfDefault());
+    g.writeFieldName(SCORE);
+    g.writeNumber(r.score());
+    g.writeFieldName(DECISION);
+    g.writeString(r.decision());
+    g.writeFieldName(REASON_CODES);
+    g.writeStartArray();
     for (String code : r.reasonCodes()) {
       g.writeString(code);
     }
     g.writeEndArray();
     g.writeEndObject();
+    g.writeRaw('\n');
   }
 
-  /** Stops the writer after it has written everything queued. */
+  /** Stops the writer after it has written everything queued, and closes the file. */
   @Override
   public void close() {
     closing = true;
@@ -167,5 +254,15 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     writeQueued();
+    if (block.size() > 0) {
+      LOG.errorf("audit log: %d bytes of decisions could not be written at shutdown", block.size());
+    }
+    if (file != null) {
+      try {
+        file.close();
+      } catch (Exception e) {
+        LOG.errorf("audit log could not be closed cleanly: %s", e);
+      }
+    }
   }
 }

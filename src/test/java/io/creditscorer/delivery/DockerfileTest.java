@@ -158,8 +158,8 @@ class DockerfileTest {
         models + "/",
         run.copyDestination("models/"),
         "models are baked in where the service reads them");
-    String audit = env.get("QUARKUS_LOG_HANDLER_FILE_AUDIT_PATH");
-    assertEquals(config.path("QUARKUS_LOG_HANDLER_FILE_AUDIT_PATH").asText(), audit);
+    String audit = env.get("SCORER_AUDIT_PATH");
+    assertEquals(config.path("SCORER_AUDIT_PATH").asText(), audit);
     String auditDir = Path.of(audit).getParent().toString();
     assertTrue(
         run.all("RUN").stream().anyMatch(r -> r.contains("chown") && r.contains(auditDir)),

@@ -222,8 +222,7 @@ class KubernetesManifestsTest {
         assertTrue(emptyDirs.contains(mount.path("name").asText()), dir + " " + mount);
         mounted.add(mount.path("mountPath").asText());
       }
-      String audit =
-          only(objects, "ConfigMap").at("/data/QUARKUS_LOG_HANDLER_FILE_AUDIT_PATH").asText();
+      String audit = only(objects, "ConfigMap").at("/data/SCORER_AUDIT_PATH").asText();
       assertTrue(
           mounted.contains(Path.of(audit).getParent().toString()),
           dir + ": audit log " + audit + " is on a volume");

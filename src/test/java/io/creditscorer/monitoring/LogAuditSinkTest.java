@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.scoring.AuditRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +53,10 @@ class LogAuditSinkTest {
         List.of("R01", "R07"));
   }
 
+  private void capture(ByteBuffer block) {
+    blocks.add(StandardCharsets.UTF_8.decode(block).toString());
+  }
+
   private List<String> lines() {
     List<String> lines = new ArrayList<>();
     for (String block : blocks) {
@@ -58,7 +67,7 @@ class LogAuditSinkTest {
 
   @Test
   void whatIsQueuedIsWrittenAsOneBlockOfJsonLines() throws Exception {
-    LogAuditSink sink = new LogAuditSink(CLOCK, blocks::add, 16, NEVER, Duration.ZERO);
+    LogAuditSink sink = new LogAuditSink(CLOCK, this::capture, null, 16, NEVER, Duration.ZERO);
     for (int i = 0; i < 3; i++) {
       sink.record(record("r" + i));
     }
@@ -85,7 +94,8 @@ class LogAuditSinkTest {
   @Test
   void recordsFromManyThreadsAreEachWrittenExactlyOnce() throws Exception {
     LogAuditSink sink =
-        new LogAuditSink(CLOCK, blocks::add, 1024, Duration.ofMillis(1), Duration.ofSeconds(10));
+        new LogAuditSink(
+            CLOCK, this::capture, null, 1024, Duration.ofMillis(1), Duration.ofSeconds(10));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int t = 0; t < 8; t++) {
       int thread = t;
@@ -110,7 +120,8 @@ class LogAuditSinkTest {
 
   @Test
   void aFullQueueFailsTheDecisionAndKeepsWhatWasAccepted() {
-    LogAuditSink sink = new LogAuditSink(CLOCK, blocks::add, 2, NEVER, Duration.ofMillis(5));
+    LogAuditSink sink =
+        new LogAuditSink(CLOCK, this::capture, null, 2, NEVER, Duration.ofMillis(5));
     sink.record(record("a"));
     sink.record(record("b"));
     ScoringException e = assertThrows(ScoringException.class, () -> sink.record(record("c")));
@@ -123,7 +134,7 @@ class LogAuditSinkTest {
 
   @Test
   void closeWritesWhatIsQueuedAndLateRecordsAreWrittenInPlace() {
-    LogAuditSink sink = new LogAuditSink(CLOCK, blocks::add, 16, NEVER, Duration.ZERO);
+    LogAuditSink sink = new LogAuditSink(CLOCK, this::capture, null, 16, NEVER, Duration.ZERO);
     for (int i = 0; i < 5; i++) {
       sink.record(record("r" + i));
     }
@@ -131,5 +142,64 @@ class LogAuditSinkTest {
     assertEquals(5, lines().size());
     sink.record(record("late"));
     assertEquals(6, lines().size());
+  }
+
+  @Test
+  void aBlockThatCannotBeWrittenIsKeptAndNothingIsLostWhenTheDiskRecovers() throws Exception {
+    boolean[] diskFull = {true};
+    LogAuditSink sink =
+        new LogAuditSink(
+            CLOCK,
+            block -> {
+              if (diskFull[0]) {
+                throw new IOException("No space left on device");
+              }
+              capture(block);
+            },
+            null,
+            3,
+            NEVER,
+            Duration.ofMillis(5));
+    sink.record(record("a"));
+    sink.record(record("b"));
+    sink.writeQueued(); // fails: a and b are kept, not dropped
+    sink.record(record("c"));
+    sink.record(record("d"));
+    sink.record(record("e"));
+    sink.writeQueued(); // still failing: nothing more is taken off the queue
+    ScoringException full = assertThrows(ScoringException.class, () -> sink.record(record("f")));
+    assertEquals(ScoringException.Kind.UNAVAILABLE, full.kind());
+    assertTrue(blocks.isEmpty());
+
+    diskFull[0] = false;
+    sink.writeQueued();
+    sink.writeQueued();
+    sink.close();
+    List<String> ids = new ArrayList<>();
+    for (String line : lines()) {
+      ids.add(JSON.readTree(line).get("request_id").asText());
+    }
+    assertEquals(List.of("a", "b", "c", "d", "e"), ids);
+  }
+
+  @Test
+  void linesAreAppendedToTheRotatingFile() throws Exception {
+    Path dir = Files.createTempDirectory("audit");
+    Path path = dir.resolve("decisions.log");
+    LogAuditSink sink =
+        LogAuditSink.start(
+            CLOCK,
+            io.creditscorer.journal.RotatingFile.open(path, 1 << 20, 2, "the audit log"),
+            16,
+            NEVER,
+            Duration.ZERO,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    sink.record(record("r0"));
+    sink.record(record("r1"));
+    sink.close();
+    List<String> written = Files.readAllLines(path);
+    assertEquals(2, written.size());
+    assertEquals("r1", JSON.readTree(written.get(1)).get("request_id").asText());
+    assertTrue(Files.readString(path).endsWith("}\n"));
   }
 }
