@@ -1,11 +1,11 @@
 package io.creditscorer.feedback;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.creditscorer.journal.JsonLines;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,10 +63,21 @@ public final class DecisionStore implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(DecisionStore.class);
 
-  /** Lines are separated by the writer's own newline, not by a root value separator. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(new JsonFactoryBuilder().rootValueSeparator((String) null).build())
-          .build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final SerializableString TYPE = JsonLines.name("type");
+  private static final SerializableString SEQ = JsonLines.name("seq");
+  private static final SerializableString REQUEST_ID = JsonLines.name("request_id");
+  private static final SerializableString APPLICANT_ID = JsonLines.name("applicant_id");
+  private static final SerializableString MODEL_NAME = JsonLines.name("model_name");
+  private static final SerializableString MODEL_VERSION = JsonLines.name("model_version");
+  private static final SerializableString PD = JsonLines.name("probability_of_default");
+  private static final SerializableString SCORE = JsonLines.name("score");
+  private static final SerializableString DECISION = JsonLines.name("decision");
+  private static final SerializableString DECIDED_AT = JsonLines.name("decided_at");
+  private static final SerializableString DEFAULTED = JsonLines.name("defaulted");
+  private static final SerializableString OBSERVED_AT = JsonLines.name("observed_at");
+  private static final SerializableString RECORDED_AT = JsonLines.name("recorded_at");
 
   /** A decision as the engine made it. */
   public record NewDecision(
@@ -163,6 +174,7 @@ public final class DecisionStore implements AutoCloseable {
   private final Duration retention;
   private final Clock clock;
   private final DecisionRing live = new DecisionRing();
+  private final JsonLines lines = new JsonLines();
   private FileOutputStream out;
   private JsonGenerator json;
   private long nextSeq = 1;
@@ -322,7 +334,7 @@ public final class DecisionStore implements AutoCloseable {
 
   private void openForAppend(Segment segment) throws IOException {
     out = new FileOutputStream(segment.path.toFile(), true);
-    json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    json = JsonLines.FACTORY.createGenerator(out, JsonEncoding.UTF8);
   }
 
   /**
@@ -491,18 +503,27 @@ public final class DecisionStore implements AutoCloseable {
   /** One line per decision, streamed (no tree per line: this runs for every decision). */
   private void writeDecision(JsonGenerator g, long seq, NewDecision d) throws IOException {
     g.writeStartObject();
-    g.writeStringField("type", "decision");
-    g.writeNumberField("seq", seq);
-    g.writeStringField("request_id", d.requestId());
+    g.writeFieldName(TYPE);
+    g.writeString("decision");
+    g.writeFieldName(SEQ);
+    g.writeNumber(seq);
+    g.writeFieldName(REQUEST_ID);
+    g.writeString(d.requestId());
     if (d.applicantId() != null) {
-      g.writeStringField("applicant_id", d.applicantId());
+      g.writeFieldName(APPLICANT_ID);
+      g.writeString(d.applicantId());
     }
-    g.writeStringField("model_name", d.modelName());
-    g.writeStringField("model_version", d.modelVersion());
-    g.writeNumberField("probability_of_default", d.probabilityOfDefault());
-    g.writeNumberField("score", d.score());
-    g.writeStringField("decision", d.decision());
-    g.writeStringField("decided_at", d.decidedAt().toString());
+    g.writeFieldName(MODEL_NAME);
+    g.writeString(d.modelName());
+    g.writeFieldName(MODEL_VERSION);
+    g.writeString(d.modelVersion());
+    g.writeFieldName(PD);
+    g.writeNumber(d.probabilityOfDefault());
+    g.writeFieldName(SCORE);
+    g.writeNumber(d.score());
+    g.writeFieldName(DECISION);
+    g.writeString(d.decision());
+    lines.writeInstant(g, DECIDED_AT, d.decidedAt());
     g.writeEndObject();
     g.writeRaw('\n');
     segments.peekLast().lines++;
@@ -510,11 +531,14 @@ public final class DecisionStore implements AutoCloseable {
 
   private void writeOutcome(JsonGenerator g, long seq, Outcome o) throws IOException {
     g.writeStartObject();
-    g.writeStringField("type", "outcome");
-    g.writeNumberField("seq", seq);
-    g.writeBooleanField("defaulted", o.defaulted());
-    g.writeStringField("observed_at", o.observedAt().toString());
-    g.writeStringField("recorded_at", o.recordedAt().toString());
+    g.writeFieldName(TYPE);
+    g.writeString("outcome");
+    g.writeFieldName(SEQ);
+    g.writeNumber(seq);
+    g.writeFieldName(DEFAULTED);
+    g.writeBoolean(o.defaulted());
+    lines.writeInstant(g, OBSERVED_AT, o.observedAt());
+    lines.writeInstant(g, RECORDED_AT, o.recordedAt());
     g.writeEndObject();
     g.writeRaw('\n');
     segments.peekLast().lines++;
