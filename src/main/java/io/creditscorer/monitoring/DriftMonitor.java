@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
  * count, so an empty bin stays finite). Also counts data-quality issues: numeric values outside the
  * training range, categories that never occurred in training.
  *
- * <p>The request path only hands the observation to {@code executor} (a bounded single thread in
- * the service; work it cannot take is dropped and counted, never queued without bound). Windows are
- * updated there; PSI is computed when read (a gauge scrape). Thread-safe.
+ * <p>The request path finds each value's bin while the request's fields are still in the CPU's
+ * caches (and counts data-quality issues), then hands the bins to a bounded queue; work it cannot
+ * take is dropped and counted, never queued without bound. The drift thread moves queued bins into
+ * the windows; PSI is computed when read (a gauge scrape). Thread-safe.
  *
  * <p>Meters: {@code scorer_drift_psi{model,version,feature}} (feature {@code
  * probability_of_default} for the output), {@code
@@ -42,8 +43,8 @@ public final class DriftMonitor implements DecisionListener {
 
   public static final String OUTPUT = "probability_of_default";
 
-  private record Observation(
-      ModelVersion version, List<Map<String, Object>> applicants, double[] pd) {}
+  /** Each applicant's bin per window, in the version's window order; -1 where none applies. */
+  private record Observation(VersionWindows windows, int[] bins) {}
 
   private final int windowRows;
   private final MeterRegistry registry;
@@ -69,7 +70,8 @@ public final class DriftMonitor implements DecisionListener {
     if (version.credit().isEmpty()) {
       return;
     }
-    if (!pending.offer(new Observation(version, applicants, pd))) {
+    VersionWindows windows = windows(version);
+    if (!pending.offer(new Observation(windows, windows.bins(applicants, pd)))) {
       dropped.increment();
     }
   }
@@ -79,7 +81,7 @@ public final class DriftMonitor implements DecisionListener {
     List<Observation> batch = new ArrayList<>();
     pending.drainTo(batch);
     for (Observation o : batch) {
-      windows(o.version()).add(o.applicants(), o.pd());
+      o.windows().add(o.bins());
     }
   }
 
@@ -121,6 +123,7 @@ public final class DriftMonitor implements DecisionListener {
 
   private VersionWindows create(ModelVersion version) {
     ModelDescriptor.Baseline baseline = version.baseline();
+    Object lock = new Object();
     Map<String, Window> byFeature = new HashMap<>();
     List<Window> features = new ArrayList<>();
     for (FeatureSpec f : version.credit().orElseThrow().encoder().features()) {
@@ -128,7 +131,7 @@ public final class DriftMonitor implements DecisionListener {
       if (h == null) {
         continue;
       }
-      Window w = new Window(f.name(), h, windowRows);
+      Window w = new Window(f.name(), h, windowRows, lock);
       features.add(w);
       byFeature.put(f.name(), w);
       Gauge.builder("scorer.drift.psi", w, Window::psi)
@@ -153,25 +156,49 @@ public final class DriftMonitor implements DecisionListener {
     }
     Window output = null;
     if (baseline != null && baseline.probabilityOfDefault() != null) {
-      output = new Window(OUTPUT, baseline.probabilityOfDefault(), windowRows);
+      output = new Window(OUTPUT, baseline.probabilityOfDefault(), windowRows, lock);
       byFeature.put(OUTPUT, output);
       Gauge.builder("scorer.drift.psi", output, Window::psi)
           .description("Population Stability Index of the sliding window against training")
           .tags("model", version.name(), "version", version.version(), "feature", OUTPUT)
           .register(registry);
     }
-    return new VersionWindows(features, output, byFeature);
+    int inputs = features.size();
+    if (output != null) {
+      features.add(output);
+    }
+    return new VersionWindows(features.toArray(new Window[0]), inputs, byFeature, lock);
   }
 
-  private record VersionWindows(List<Window> features, Window output, Map<String, Window> byName) {
-    void add(List<Map<String, Object>> applicants, double[] pd) {
+  /**
+   * A version's windows. They share one lock, taken once per observation rather than once per
+   * value: the drift thread adds, the metrics scrape reads PSI.
+   */
+  private record VersionWindows(
+      Window[] all, int features, Map<String, Window> byName, Object lock) {
+
+    /** The bins of each applicant's features, then of its output when the baseline has one. */
+    int[] bins(List<Map<String, Object>> applicants, double[] pd) {
+      int[] bins = new int[applicants.size() * all.length];
+      int k = 0;
       for (int i = 0; i < applicants.size(); i++) {
         Map<String, Object> a = applicants.get(i);
-        for (Window w : features) {
-          w.add(a.get(w.name));
+        for (int f = 0; f < features; f++) {
+          bins[k++] = all[f].bin(a.get(all[f].name));
         }
-        if (output != null) {
-          output.add(pd[i]);
+        if (features < all.length) {
+          bins[k++] = all[features].bin(pd[i]); // the output
+        }
+      }
+      return bins;
+    }
+
+    void add(int[] bins) {
+      synchronized (lock) {
+        for (int k = 0; k < bins.length; k++) {
+          if (bins[k] >= 0) {
+            all[k % all.length].add(bins[k]);
+          }
         }
       }
     }
@@ -182,9 +209,10 @@ public final class DriftMonitor implements DecisionListener {
     }
   }
 
-  /** One feature's ring of bin indices and their counts. */
+  /** One feature's ring of bin indices and their counts, guarded by its version's lock. */
   private static final class Window {
     final String name;
+    final Object lock;
     final double[] edges;
     final Map<String, Integer> categories;
     final double[] expected;
@@ -197,8 +225,9 @@ public final class DriftMonitor implements DecisionListener {
     int filled;
     Counter quality;
 
-    Window(String name, ModelDescriptor.Histogram h, int size) {
+    Window(String name, ModelDescriptor.Histogram h, int size, Object lock) {
       this.name = name;
+      this.lock = lock;
       int bins = h.counts().size();
       this.edges =
           h.edges() == null ? null : h.edges().stream().mapToDouble(Double::doubleValue).toArray();
@@ -221,53 +250,56 @@ public final class DriftMonitor implements DecisionListener {
       this.counts = new int[bins];
     }
 
-    void add(Object value) {
-      int bin;
+    /** The value's bin, counting a quality issue; -1 when it has none (wrong type, unknown). */
+    int bin(Object value) {
       if (edges != null) {
-        if (!(value instanceof Number n)) {
-          return;
-        }
-        double v = n.doubleValue();
-        if ((v < min || v > max) && quality != null) {
-          quality.increment();
-        }
-        bin = 0;
-        while (bin < edges.length && v >= edges[bin]) {
-          bin++;
-        }
-      } else {
-        Integer b = categories.get(value);
-        if (b == null) {
-          return;
-        }
-        bin = b;
-        if (unseen[bin] && quality != null) {
-          quality.increment();
-        }
+        return value instanceof Number n ? bin(n.doubleValue()) : -1;
       }
-      synchronized (this) {
-        if (filled == ring.length) {
-          counts[ring[next]]--;
-        } else {
-          filled++;
-        }
-        ring[next] = bin;
-        counts[bin]++;
-        next = (next + 1) % ring.length;
+      Integer b = categories.get(value);
+      if (b == null) {
+        return -1;
       }
+      if (unseen[b] && quality != null) {
+        quality.increment();
+      }
+      return b;
     }
 
-    synchronized double psi() {
-      if (filled < MIN_ROWS) {
-        return Double.NaN;
+    int bin(double v) {
+      if ((v < min || v > max) && quality != null) {
+        quality.increment();
       }
-      double psi = 0;
-      double n = filled + 0.5 * counts.length;
-      for (int b = 0; b < counts.length; b++) {
-        double a = (counts[b] + 0.5) / n;
-        psi += (a - expected[b]) * Math.log(a / expected[b]);
+      int bin = 0;
+      while (bin < edges.length && v >= edges[bin]) {
+        bin++;
       }
-      return psi;
+      return bin;
+    }
+
+    void add(int bin) {
+      if (filled == ring.length) {
+        counts[ring[next]]--;
+      } else {
+        filled++;
+      }
+      ring[next] = bin;
+      counts[bin]++;
+      next = next + 1 == ring.length ? 0 : next + 1;
+    }
+
+    double psi() {
+      synchronized (lock) {
+        if (filled < MIN_ROWS) {
+          return Double.NaN;
+        }
+        double psi = 0;
+        double n = filled + 0.5 * counts.length;
+        for (int b = 0; b < counts.length; b++) {
+          double a = (counts[b] + 0.5) / n;
+          psi += (a - expected[b]) * Math.log(a / expected[b]);
+        }
+        return psi;
+      }
     }
   }
 }
