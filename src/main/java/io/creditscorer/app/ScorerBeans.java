@@ -133,7 +133,8 @@ public class ScorerBeans {
             Ticker.system(),
             registry,
             ScorerBeans::callerContext),
-        new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()));
+        new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()),
+        registry);
   }
 
   @Produces

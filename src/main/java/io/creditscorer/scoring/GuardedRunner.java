@@ -4,6 +4,10 @@ import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelVersion;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
@@ -23,6 +27,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * naming the version, until a trial call after {@code openFor} succeeds. The timeout is each
  * request's deadline and the bulkhead is the micro-batcher's bounded queue and worker count, both
  * enforced by the runner underneath. Thread-safe.
+ *
+ * <p>Meter: {@code scorer_circuit_open{model,version}}, 1 while a version's circuit is open or
+ * half-open (trial calls only), 0 when closed; read from the breaker at each scrape, so it costs
+ * the calls nothing (SmallRye's own per-call {@code ft_*} metrics are off: they cost 10 % of a
+ * credit answer's CPU, docs/BENCHMARKS.md section 2).
  */
 public final class GuardedRunner implements InferenceRunner {
 
@@ -33,21 +42,24 @@ public final class GuardedRunner implements InferenceRunner {
    */
   public record Settings(int windowCalls, double failureRatio, Duration openFor) {}
 
+  private record Guarded(TypedGuard<CompletionStage<List<Tensor>>> guard, Gauge open) {}
+
   private final InferenceRunner runner;
   private final Settings settings;
-  private final Map<OnnxModel, TypedGuard<CompletionStage<List<Tensor>>>> guards =
-      new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private final Map<OnnxModel, Guarded> guards = new ConcurrentHashMap<>();
 
-  public GuardedRunner(InferenceRunner runner, Settings settings) {
+  public GuardedRunner(InferenceRunner runner, Settings settings, MeterRegistry registry) {
     this.runner = runner;
     this.settings = settings;
+    this.registry = registry;
   }
 
   @Override
   public CompletableFuture<List<Tensor>> run(
       ModelVersion version, List<Tensor> feeds, List<String> outputs, long deadline) {
     TypedGuard<CompletionStage<List<Tensor>>> guard =
-        guards.computeIfAbsent(version.model(), m -> guard(version));
+        guards.computeIfAbsent(version.model(), m -> guard(version)).guard();
     CompletableFuture<List<Tensor>> result;
     try {
       result = guard.get(() -> runner.run(version, feeds, outputs, deadline)).toCompletableFuture();
@@ -71,19 +83,32 @@ public final class GuardedRunner implements InferenceRunner {
     return e;
   }
 
-  private TypedGuard<CompletionStage<List<Tensor>>> guard(ModelVersion version) {
-    return TypedGuard.create(new TypeLiteral<CompletionStage<List<Tensor>>>() {})
-        .withDescription("inference " + version.id())
-        .withCircuitBreaker()
-        .name("inference-" + version.id() + "-" + System.identityHashCode(version.model()))
-        .requestVolumeThreshold(settings.windowCalls())
-        .failureRatio(settings.failureRatio())
-        .delay(settings.openFor().toMillis(), ChronoUnit.MILLIS)
-        .successThreshold(1)
-        .when(GuardedRunner::isModelFailure)
-        .done()
-        .withThreadOffload(false)
-        .build();
+  private Guarded guard(ModelVersion version) {
+    String name = "inference-" + version.id() + "-" + System.identityHashCode(version.model());
+    TypedGuard<CompletionStage<List<Tensor>>> guard =
+        TypedGuard.create(new TypeLiteral<CompletionStage<List<Tensor>>>() {})
+            .withDescription("inference " + version.id())
+            .withCircuitBreaker()
+            .name(name)
+            .requestVolumeThreshold(settings.windowCalls())
+            .failureRatio(settings.failureRatio())
+            .delay(settings.openFor().toMillis(), ChronoUnit.MILLIS)
+            .successThreshold(1)
+            .when(GuardedRunner::isModelFailure)
+            .done()
+            .withThreadOffload(false)
+            .build();
+    Gauge open =
+        Gauge.builder(
+                "scorer.circuit.open",
+                () ->
+                    CircuitBreakerMaintenance.get().currentState(name) == CircuitBreakerState.CLOSED
+                        ? 0
+                        : 1)
+            .description("1 while the model version's circuit breaker is open or half-open, else 0")
+            .tags("model", version.name(), "version", version.version())
+            .register(registry);
+    return new Guarded(guard, open);
   }
 
   /** Whether a failure is the model's own (the runtime threw), not the caller's or the load's. */
@@ -106,7 +131,10 @@ public final class GuardedRunner implements InferenceRunner {
 
   @Override
   public void release(ModelVersion version) {
-    guards.remove(version.model());
+    Guarded g = guards.remove(version.model());
+    if (g != null) {
+      registry.remove(g.open());
+    }
     runner.release(version);
   }
 

@@ -13,6 +13,7 @@ import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.routing.Router;
 import io.creditscorer.routing.RoutingPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -60,6 +61,7 @@ class FallbackTest {
   }
 
   ModelRepository repository;
+  SimpleMeterRegistry registry = new SimpleMeterRegistry();
   FaultInjectingRunner faults;
   Router router;
   ScoringEngine engine;
@@ -72,7 +74,8 @@ class FallbackTest {
     engine =
         TestModels.engine(
             repository,
-            new GuardedRunner(faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300))),
+            new GuardedRunner(
+                faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300)), registry),
             0,
             router);
   }
@@ -86,6 +89,10 @@ class FallbackTest {
     return engine
         .score(new CreditRequest(null, version, List.of(CreditApiTest.applicant()), null, null))
         .get(10, TimeUnit.SECONDS);
+  }
+
+  double circuitOpen(String version) {
+    return registry.get("scorer.circuit.open").tag("version", version).gauge().value();
   }
 
   static ScoringException failure(Exception e) {
@@ -112,6 +119,8 @@ class FallbackTest {
       assertTrue(score(null).degraded());
     }
     assertEquals(calls, faults.version2Calls.get(), "the open circuit no longer calls it");
+    assertEquals(1, circuitOpen("2"));
+    assertEquals(0, circuitOpen("1"));
 
     faults.failing.set(false);
     CreditResult r = score(null);
@@ -121,6 +130,7 @@ class FallbackTest {
     }
     assertFalse(r.degraded(), "version 2 answers again without a restart");
     assertEquals("2", r.modelVersion());
+    assertEquals(0, circuitOpen("2"));
   }
 
   @Test
