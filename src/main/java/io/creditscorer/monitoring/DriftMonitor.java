@@ -70,8 +70,15 @@ public final class DriftMonitor implements DecisionListener {
     if (version.credit().isEmpty()) {
       return;
     }
-    VersionWindows windows = windows(version);
-    if (!pending.offer(new Observation(windows, windows.bins(applicants, pd)))) {
+    Observation o;
+    try {
+      VersionWindows windows = windows(version);
+      o = new Observation(windows, windows.bins(applicants, pd));
+    } catch (RuntimeException e) {
+      dropped.increment(); // never fail the request: counted with the dropped observations
+      return;
+    }
+    if (!pending.offer(o)) {
       dropped.increment();
     }
   }

@@ -170,4 +170,27 @@ class DriftMonitorTest {
     assertEquals(
         3.0, registry.get("scorer.drift.dropped").counter().count(), "room again once drained");
   }
+
+  @Test
+  void valuesOfAnUnexpectedTypeAreSkippedAndNeverFailTheRequest() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    DriftMonitor monitor = new DriftMonitor(1000, 10_000, registry);
+    Map<String, Object> odd = new LinkedHashMap<>(rows.get(0));
+    odd.put("age", "sixty"); // a numeric field holding text
+    odd.put("purpose", 42); // a categorical field holding a number
+    odd.remove("duration"); // a missing field
+    for (int i = 0; i < 150; i++) {
+      monitor.decided(version, List.of(odd), new double[] {0.2}); // returns; never throws
+    }
+    monitor.processPending();
+    assertEquals(0.0, registry.get("scorer.drift.dropped").counter().count());
+    assertTrue(
+        Double.isNaN(registry.get("scorer.drift.psi").tags("feature", "age").gauge().value()));
+    assertTrue(
+        Double.isNaN(registry.get("scorer.drift.psi").tags("feature", "duration").gauge().value()));
+    assertTrue(
+        Double.isFinite(
+            registry.get("scorer.drift.psi").tags("feature", "credit_amount").gauge().value()),
+        "the applicant's other fields are still observed");
+  }
 }
