@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -30,8 +31,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  *
  * <p>Meter: {@code scorer_circuit_open{model,version}}, 1 while a version's circuit is open or
  * half-open (trial calls only), 0 when closed; read from the breaker at each scrape, so it costs
- * the calls nothing (SmallRye's own per-call {@code ft_*} metrics are off: they cost 10 % of a
- * credit answer's CPU, docs/BENCHMARKS.md section 2).
+ * the calls nothing (SmallRye's own per-call {@code ft_*} meters are off: with Vert.x's per-request
+ * meters they cost 7 to 20 % of the throughput, docs/BENCHMARKS.md section 2). A version loaded
+ * again under the same number keeps one gauge, which follows its newest breaker.
  */
 public final class GuardedRunner implements InferenceRunner {
 
@@ -42,12 +44,16 @@ public final class GuardedRunner implements InferenceRunner {
    */
   public record Settings(int windowCalls, double failureRatio, Duration openFor) {}
 
-  private record Guarded(TypedGuard<CompletionStage<List<Tensor>>> guard, Gauge open) {}
+  private record Guarded(TypedGuard<CompletionStage<List<Tensor>>> guard, String breaker) {}
+
+  /** A version's gauge and the breaker it reads (the newest guard's of that model and version). */
+  private record Watched(Gauge gauge, AtomicReference<String> breaker) {}
 
   private final InferenceRunner runner;
   private final Settings settings;
   private final MeterRegistry registry;
   private final Map<OnnxModel, Guarded> guards = new ConcurrentHashMap<>();
+  private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
   public GuardedRunner(InferenceRunner runner, Settings settings, MeterRegistry registry) {
     this.runner = runner;
@@ -98,17 +104,26 @@ public final class GuardedRunner implements InferenceRunner {
             .done()
             .withThreadOffload(false)
             .build();
-    Gauge open =
+    watched
+        .computeIfAbsent(version.id(), id -> watch(version, new AtomicReference<>(name)))
+        .breaker()
+        .set(name);
+    return new Guarded(guard, name);
+  }
+
+  private Watched watch(ModelVersion version, AtomicReference<String> breaker) {
+    Gauge gauge =
         Gauge.builder(
                 "scorer.circuit.open",
-                () ->
-                    CircuitBreakerMaintenance.get().currentState(name) == CircuitBreakerState.CLOSED
-                        ? 0
-                        : 1)
+                () -> {
+                  CircuitBreakerState state =
+                      CircuitBreakerMaintenance.get().currentState(breaker.get());
+                  return state == CircuitBreakerState.CLOSED ? 0 : 1;
+                })
             .description("1 while the model version's circuit breaker is open or half-open, else 0")
             .tags("model", version.name(), "version", version.version())
             .register(registry);
-    return new Guarded(guard, open);
+    return new Watched(gauge, breaker);
   }
 
   /** Whether a failure is the model's own (the runtime threw), not the caller's or the load's. */
@@ -133,7 +148,12 @@ public final class GuardedRunner implements InferenceRunner {
   public void release(ModelVersion version) {
     Guarded g = guards.remove(version.model());
     if (g != null) {
-      registry.remove(g.open());
+      Watched w = watched.get(version.id());
+      if (w != null
+          && w.breaker().get().equals(g.breaker())
+          && watched.remove(version.id(), w)) { // no newer load of this version took it over
+        registry.remove(w.gauge());
+      }
     }
     runner.release(version);
   }

@@ -2,12 +2,14 @@ package io.creditscorer.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.TestModels;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.api.rest.CreditApiTest;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
@@ -63,6 +65,7 @@ class FallbackTest {
   ModelRepository repository;
   SimpleMeterRegistry registry = new SimpleMeterRegistry();
   FaultInjectingRunner faults;
+  GuardedRunner guarded;
   Router router;
   ScoringEngine engine;
 
@@ -74,8 +77,9 @@ class FallbackTest {
     engine =
         TestModels.engine(
             repository,
-            new GuardedRunner(
-                faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300)), registry),
+            guarded =
+                new GuardedRunner(
+                    faults, new GuardedRunner.Settings(4, 0.5, Duration.ofMillis(300)), registry),
             0,
             router);
   }
@@ -165,5 +169,33 @@ class FallbackTest {
     CreditResult r = score(null);
     assertFalse(r.degraded());
     assertEquals("2", r.modelVersion());
+  }
+
+  @Test
+  void aVersionLoadedAgainKeepsOneGaugeAndReleasingItsNewestLoadRemovesIt() throws Exception {
+    ModelVersion first = repository.resolve("credit-risk", "2");
+    score("2");
+    assertEquals(0, circuitOpen("2"));
+    try (ModelRepository again = TestModels.shippedModels()) { // the same version, loaded again
+      ModelVersion second = again.resolve("credit-risk", "2");
+      List<Tensor> row =
+          List.of(
+              new Tensor(
+                  second.inputs().get(0).name(),
+                  DataType.FP32,
+                  new long[] {1, second.inputs().get(0).shape()[1]},
+                  new float[(int) second.inputs().get(0).shape()[1]]));
+      guarded
+          .run(
+              second,
+              row,
+              List.of(second.outputs().get(0).name()),
+              Ticker.system().read() + TimeUnit.SECONDS.toNanos(10))
+          .get(10, TimeUnit.SECONDS);
+      guarded.release(first); // the older load goes: the gauge stays with the newer one
+      assertEquals(0, circuitOpen("2"));
+      guarded.release(second);
+      assertNull(registry.find("scorer.circuit.open").tag("version", "2").gauge());
+    }
   }
 }
