@@ -102,7 +102,11 @@ public final class GuardedRunner implements InferenceRunner {
             .successThreshold(1)
             .when(GuardedRunner::isModelFailure)
             .done()
-            .withThreadOffload(false)
+            // The call and its completion stay on the calling thread. Without an offload, SmallRye
+            // remembers the caller's Vert.x context and hands every completion back to it as a
+            // new event-loop task, wrapped for context propagation: one more task per request.
+            .withThreadOffload(true)
+            .withThreadOffloadExecutor(Runnable::run)
             .build();
     watched
         .computeIfAbsent(version.id(), id -> watch(version, new AtomicReference<>(name)))

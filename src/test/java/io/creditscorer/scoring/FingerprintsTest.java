@@ -57,4 +57,44 @@ class FingerprintsTest {
     assertEquals(Fingerprints.of(Map.of("a", 0L)), Fingerprints.of(Map.of("a", -0.0)));
     assertNotEquals(Fingerprints.of(List.of(1, 2)), Fingerprints.of(List.of(2, 1)));
   }
+
+  @Test
+  void textBeyondAsciiAndOtherValuesKeepTheirCanonicalForm() throws Exception {
+    Map<String, Object> applicant = new LinkedHashMap<>();
+    applicant.put("purpose", "caf\u00e9 \"\u00fcber\" \\ \ud83d\ude00");
+    applicant.put("flag", true);
+    applicant.put("least", Long.MIN_VALUE);
+    applicant.put("\u00e9tat", -0.25);
+    assertEquals(
+        sha256(
+            "{\"flag\":true,\"least\":-9223372036854775808,"
+                + "\"purpose\":\"caf\u00e9 \\\"\u00fcber\\\" \\\\ \ud83d\ude00\",\"\u00e9tat\":-0.25,}"),
+        Fingerprints.of(applicant));
+  }
+
+  @Test
+  void aLargeBodyDoesNotChangeTheNextFingerprint() throws Exception {
+    String big = "x".repeat(100_000);
+    assertEquals(sha256("{\"a\":\"" + big + "\",}"), Fingerprints.of(Map.of("a", big)));
+    assertEquals(sha256("{\"a\":6,}"), Fingerprints.of(Map.of("a", 6)));
+  }
+
+  @Test
+  void theOrderOfTheKeysNeverMattersRepeatedOrNot() {
+    Map<String, Object> first = new LinkedHashMap<>();
+    first.put("purpose", "car");
+    first.put("age", 30);
+    first.put("duration", 12);
+    Map<String, Object> reordered = new LinkedHashMap<>();
+    reordered.put("duration", 12);
+    reordered.put("purpose", "car");
+    reordered.put("age", 30);
+    String expected = Fingerprints.of(first);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(expected, Fingerprints.of(reordered));
+      assertEquals(expected, Fingerprints.of(first));
+    }
+    first.put("age", 31); // the same keys in the same order, another value
+    assertNotEquals(expected, Fingerprints.of(first));
+  }
 }
