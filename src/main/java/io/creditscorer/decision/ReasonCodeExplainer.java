@@ -3,7 +3,6 @@ package io.creditscorer.decision;
 import io.creditscorer.features.FeatureSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -218,16 +217,28 @@ public final class ReasonCodeExplainer {
         impact[g] = delta[g] == 0 ? 0 : original - link.apply(score + delta[g]);
       }
     }
-    List<Reason> raised = new ArrayList<>();
+    // Only the reasons returned get their text: the largest impacts first, ties in field order.
+    int[] top = new int[Math.max(0, limit)];
+    int n = 0;
     for (int g = 0; g < impact.length; g++) {
-      if (impact[g] > 0) {
-        FeatureSpec f = groups.get(g).spec;
-        raised.add(
-            new Reason(code(f, g), describe(f, applicant.get(f.name())), f.name(), impact[g]));
+      if (impact[g] <= 0 || (n == top.length && (n == 0 || impact[g] <= impact[top[n - 1]]))) {
+        continue;
       }
+      int at = n == top.length ? n - 1 : n++;
+      while (at > 0 && impact[top[at - 1]] < impact[g]) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = g;
     }
-    raised.sort(Comparator.comparingDouble(Reason::impact).reversed());
-    return raised.size() > limit ? List.copyOf(raised.subList(0, limit)) : List.copyOf(raised);
+    Reason[] reasons = new Reason[n];
+    for (int k = 0; k < n; k++) {
+      FeatureSpec f = groups.get(top[k]).spec;
+      reasons[k] =
+          new Reason(
+              code(f, top[k]), describe(f, applicant.get(f.name())), f.name(), impact[top[k]]);
+    }
+    return List.of(reasons);
   }
 
   /** Random rows within each field's range: numeric uniform in [min, max], any category. */

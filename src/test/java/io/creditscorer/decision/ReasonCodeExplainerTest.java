@@ -159,6 +159,27 @@ class ReasonCodeExplainerTest {
   }
 
   @Test
+  void aSmallerLimitKeepsTheFirstReasonsOfALargerOne() throws Exception {
+    ModelVersion.Credit credit = repository.resolve("credit-risk", "2").credit().orElseThrow();
+    int width = credit.encoder().width();
+    float[] row = new float[width];
+    int longer = 0;
+    for (int i = 0; i < N; i++) {
+      Map<String, Object> a = TrainCreditModels.applicant(arff.rows().get(i));
+      assertTrue(credit.encoder().encode(a, row, 0, "a", new ArrayList<>()));
+      List<Reason> all = credit.explainer().reasons(null, row, 0, a, 18);
+      for (int limit = 0; limit <= 6; limit++) {
+        assertEquals(
+            all.subList(0, Math.min(limit, all.size())),
+            credit.explainer().reasons(null, row, 0, a, limit),
+            "applicant " + i + ", limit " + limit);
+      }
+      longer += all.size() > 6 ? 1 : 0;
+    }
+    assertTrue(longer > 0, "some applicants have more reasons than the largest limit tried");
+  }
+
+  @Test
   void descriptionsNameTheApplicantsValue() throws Exception {
     ModelVersion.Credit credit = repository.resolve("credit-risk", "1").credit().orElseThrow();
     Map<String, Object> a = TrainCreditModels.applicant(arff.rows().get(1)); // 48 months, 0<=X<200
