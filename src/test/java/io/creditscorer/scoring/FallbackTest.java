@@ -18,7 +18,10 @@ import io.creditscorer.routing.RoutingPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +65,7 @@ class FallbackTest {
     public void close() {}
   }
 
+  @Inject Vertx vertx;
   ModelRepository repository;
   SimpleMeterRegistry registry = new SimpleMeterRegistry();
   FaultInjectingRunner faults;
@@ -135,6 +139,41 @@ class FallbackTest {
     assertFalse(r.degraded(), "version 2 answers again without a restart");
     assertEquals("2", r.modelVersion());
     assertEquals(0, circuitOpen("2"));
+  }
+
+  @Test
+  void onAnEventLoopTheBreakerAnswersOnTheCallingThreadAndStillOpens() throws Exception {
+    faults.failing.set(true);
+    ModelVersion v2 = repository.resolve("credit-risk", "2");
+    List<Tensor> feeds =
+        List.of(new Tensor("features", DataType.FP32, new long[] {1, 55}, new float[55]));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    CompletableFuture<List<String>> seen = new CompletableFuture<>();
+    vertx.runOnContext(
+        ignored -> {
+          Thread loop = Thread.currentThread();
+          List<String> outcomes = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            guarded
+                .run(v2, feeds, List.of("probabilities"), deadline)
+                .whenComplete(
+                    (result, e) ->
+                        outcomes.add(
+                            (Thread.currentThread() == loop ? "loop " : "elsewhere ")
+                                + failure((Exception) e.getCause()).kind()));
+          }
+          seen.complete(List.copyOf(outcomes)); // what completed before the loop moved on
+        });
+    assertEquals(
+        List.of(
+            "loop INTERNAL",
+            "loop INTERNAL",
+            "loop INTERNAL",
+            "loop INTERNAL",
+            "loop UNAVAILABLE",
+            "loop UNAVAILABLE"),
+        seen.get(10, TimeUnit.SECONDS),
+        "four failures open the circuit; every answer came at once, on the loop that asked");
   }
 
   @Test
