@@ -3,17 +3,52 @@
 # request; ENDPOINT=v2: POST /v2/models/credit-risk/versions/N/infer, one row per request):
 # throughput, p50 and p99 at each concurrency, per model version, with the service restarted
 # for each configuration, pinned to core $SERVER_CPU, wrk on core $LOAD_CPU. Loopback only.
-# Usage: A=on A_OPTS="-D..." B=off B_OPTS="-D..." loadtest/ab-bench.sh
+# A configuration is a name, extra JVM options and a build (a quarkus-run.jar), started as a process
+# of its own for each measurement.
+#
+# Usage: loadtest/ab-bench.sh PRESET
+#   batching  micro-batching on vs off
+#   reasons   reason codes on (4 per answer) vs off; concurrency 1 and 32
+#   drift     drift monitoring on vs off; tree model (version 2), concurrency 1 and 32, 3 rounds
+#   builds    two builds with the same options: A_JAR vs B_JAR, each defaulting to this tree's
+#             target/quarkus-app/quarkus-run.jar; version 2, concurrency 1 and 32, 5 rounds; names
+#             A=a B=b unless given. Both run from this repository's root, so both read its models/
+#             and data/: the comparison is of code (for B's own models, add
+#             -Dscorer.repository.path=/path/to/b/models to B_OPTS).
+#   A preset sets A, B, A_OPTS and B_OPTS itself (builds: only their defaults); it changes the
+#   defaults of CONCURRENCY, VERSIONS, ROUNDS and OUT, which the environment still overrides.
+# Or: A=on A_OPTS="-D..." [A_JAR=...] B=off B_OPTS="-D..." [B_JAR=...] loadtest/ab-bench.sh
 #   (env: DURATION=10s CONCURRENCY="1 8 32 128" VERSIONS="1 2" ROUNDS=1 ENDPOINT=credit JIT_WARMUP=20s
-#    OUT=target/bench-ab)
+#    OUT=target/bench-ab; BUILD=0 skips the build, which by default runs when a jar is this tree's)
 # With ROUNDS > 1 the configurations alternate A B, B A, A B ... so neither always runs first, and the
 # summary gives each configuration's median and the spread of the per-round ratios: on a shared
 # machine a single A/B pair can differ by more than the effect being measured.
 set -euo pipefail
+CALLER_DIR=$PWD  # A_JAR and B_JAR given relative to where the command was typed
+SELF=$(realpath "$0")
 cd "$(dirname "$0")/.."
 
-A=${A:?name of configuration A}
-B=${B:?name of configuration B}
+usage() { sed -n '/^# Usage:/,/^# With ROUNDS/p' "$SELF" | sed '$d; s/^# \{0,1\}//' >&2; exit "$1"; }
+[ $# -le 1 ] || usage 2
+PRESET=${1:-}
+case "$PRESET" in
+  "") A=${A:?name of configuration A (or give a preset: batching, reasons, drift, builds)}
+      B=${B:?name of configuration B} ;;
+  batching)
+    A=on A_OPTS="-Dscorer.batching.enabled=true" B=off B_OPTS="-Dscorer.batching.enabled=false"
+    : "${OUT:=target/bench-batching}" ;;
+  reasons)
+    A=reasons A_OPTS="-Dscorer.credit.reason-count=4" B=plain B_OPTS="-Dscorer.credit.reason-count=0"
+    : "${CONCURRENCY:=1 32}" "${OUT:=target/bench-reasons}" ;;
+  drift)
+    A=on A_OPTS="-Dscorer.drift.enabled=true" B=off B_OPTS="-Dscorer.drift.enabled=false"
+    : "${VERSIONS:=2}" "${CONCURRENCY:=1 32}" "${ROUNDS:=3}" "${OUT:=target/bench-drift}" ;;
+  builds)
+    # One pair of rounds is not enough to tell two builds apart on a noisy machine: hence 5 rounds.
+    : "${A:=a}" "${B:=b}" "${VERSIONS:=2}" "${CONCURRENCY:=1 32}" "${ROUNDS:=5}" "${OUT:=target/bench-builds}" ;;
+  -h|--help) usage 0 ;;
+  *) echo "error: unknown preset '$PRESET'" >&2; usage 2 ;;
+esac
 A_OPTS=${A_OPTS:-}
 B_OPTS=${B_OPTS:-}
 CONCURRENCY=${CONCURRENCY:-"1 8 32 128"}
@@ -26,14 +61,47 @@ case "$ENDPOINT" in
   *) echo "ENDPOINT must be credit or v2, not '$ENDPOINT'" >&2; exit 2 ;;
 esac
 OUT=${OUT:-target/bench-ab}
+# The names become part of each result's label ("v2-on-r1"), which the summary splits on "-".
+for name in "$A" "$B"; do
+  [[ $name =~ ^[A-Za-z0-9_.]+$ ]] || { echo "error: configuration name '$name': use letters, digits, _ and . only" >&2; exit 2; }
+done
+[ "$A" != "$B" ] || { echo "error: A and B are both named '$A'" >&2; exit 2; }
 
 source loadtest/lib.sh
+in_caller_dir() { case $1 in /*) echo "$1" ;; *) echo "$CALLER_DIR/$1" ;; esac; }
+if [ -n "${A_JAR:-}" ]; then A_JAR=$(in_caller_dir "$A_JAR"); else A_JAR=$SERVICE_JAR; fi
+if [ -n "${B_JAR:-}" ]; then B_JAR=$(in_caller_dir "$B_JAR"); else B_JAR=$SERVICE_JAR; fi
 require_tools
 mkdir -p "$OUT"
 : >"$OUT/results.txt"
 
-echo "[1/3] building the service ..."
-mvn -B -q package -DskipTests
+if [ -z "${BUILD:-}" ]; then  # build this tree only when one of the jars is its own
+  BUILD=0
+  for jar in "$A_JAR" "$B_JAR"; do
+    if [ "$(realpath -m "$jar")" = "$(realpath -m target/quarkus-app/quarkus-run.jar)" ]; then BUILD=1; fi
+  done
+fi
+if [ "$BUILD" = 1 ]; then
+  echo "[1/3] building the service ..."
+  mvn -B -q package -DskipTests
+else
+  echo "[1/3] not building (BUILD=0, or neither jar is this tree's)"
+fi
+# A build is stamped with the newest modification time of the jars in its quarkus-app/ directory:
+# a rebuild during the run would otherwise go unnoticed and mix two builds in one configuration.
+build_stamp() { find "$(dirname "$1")" -maxdepth 3 -name '*.jar' -printf '%T@\n' | sort -n | tail -1; }
+for jar in "$A_JAR" "$B_JAR"; do
+  [ -f "$jar" ] || { echo "error: $jar is missing; build it in its tree: mvn -B -q package -DskipTests" >&2; exit 1; }
+done
+A_STAMP=$(build_stamp "$A_JAR")
+B_STAMP=$(build_stamp "$B_JAR")
+{
+  echo "A = $A: options '${A_OPTS}', build $A_JAR (jars of $(date -d "@$A_STAMP" '+%F %T'))"
+  echo "B = $B: options '${B_OPTS}', build $B_JAR (jars of $(date -d "@$B_STAMP" '+%F %T'))"
+  if [ "$PRESET" = builds ] && [ "$(realpath -m "$A_JAR")" = "$(realpath -m "$B_JAR")" ]; then
+    echo "note: A_JAR and B_JAR are the same build, so this is an A/A run: its ratios show the noise"
+  fi
+} | tee "$OUT/configurations.txt"
 
 step=0
 total=$(( $(wc -w <<<"$VERSIONS") * 2 * ROUNDS ))
@@ -43,8 +111,8 @@ for v in $VERSIONS; do
     order=$([ $((round % 2)) -eq 1 ] && echo "$A $B" || echo "$B $A")
     for mode in $order; do
       step=$((step + 1))
-      opts=$([ "$mode" = "$A" ] && echo "$A_OPTS" || echo "$B_OPTS")
-      echo "  ($step/$total) version $v, round $round, $mode ($opts)"
+      if [ "$mode" = "$A" ]; then opts=$A_OPTS SERVICE_JAR=$A_JAR; else opts=$B_OPTS SERVICE_JAR=$B_JAR; fi
+      echo "  ($step/$total) version $v, round $round, $mode ($opts${opts:+, }$SERVICE_JAR)"
       # shellcheck disable=SC2086
       start_service $opts
       if [ "$ENDPOINT" = v2 ]; then
@@ -83,4 +151,9 @@ awk -v a="$A" -v b="$B" '
         ra / rb, lo, hi, err[v,c]
     }
   }' "$OUT/results.txt" | sort -k1,1 -k2,2n -s | tee "$OUT/summary.txt"
+{
+  cat "$OUT/configurations.txt"
+  [ "$(build_stamp "$A_JAR")" = "$A_STAMP" ] || echo "WARNING: $A_JAR was rebuilt during the run: A mixes two builds"
+  [ "$(build_stamp "$B_JAR")" = "$B_STAMP" ] || echo "WARNING: $B_JAR was rebuilt during the run: B mixes two builds"
+} | tee -a "$OUT/summary.txt"
 echo "Results: $OUT/summary.txt (raw lines: $OUT/results.txt)"

@@ -5,11 +5,12 @@
 #      start, pinned to core $SERVER_CPU (an idle server takes no CPU from the measured one);
 #   3. $ROUNDS rounds, each measuring with wrk (core $LOAD_CPU), at each concurrency, the floor, then
 #      the service's V2 and credit endpoints back to back, so every ratio compares points taken
-#      within a minute of each other on a shared, noisy machine; the table gives each point's median.
+#      close together in time on a shared, noisy machine; the table gives each point's median.
 # Each server first gets $JIT_WARMUP of load at concurrency 32 per endpoint (a JVM pinned to one core
 # compiles slowly), then each point $WARMUP of unmeasured load before $DURATION measured.
 # Loopback only. Usage: loadtest/bench.sh
-#   (env: ROUNDS=3 DURATION=10s CONCURRENCY="1 32 128" JIT_WARMUP=20s; about 2.5 min per round)
+#   (env: ROUNDS=3 DURATION=10s CONCURRENCY="1 32 128" JIT_WARMUP=20s; a round takes
+#    3 targets x the concurrencies x (WARMUP + DURATION))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,7 @@ curl -s -H 'Content-Type: application/json' -d @loadtest/bodies/v2-infer.json \
 stop_service
 
 echo "[3/5] starting the floor (bare Vert.x, same response bytes) and the service, warming both ..."
+# shellcheck disable=SC2086 # JVM_OPTS holds several options: split on purpose
 taskset -c "$SERVER_CPU" java $JVM_OPTS -cp "$CP" io.creditscorer.bench.FloorServer "$FLOOR_PORT" "$OUT/v2-response.json" >"$OUT/floor.log" 2>&1 &
 FLOOR_PID=$!; pids+=("$FLOOR_PID")
 sleep 1; wait_for "http://127.0.0.1:$FLOOR_PORT/"
@@ -66,6 +68,7 @@ echo "[5/5] summary (server on core $SERVER_CPU, wrk on core $LOAD_CPU, median o
 # and the p50 difference in microseconds (what the service adds) compare each round's service point
 # with the floor point taken just before it, and give the median of those pairs: the floor moves with
 # the machine's load too. p50 and p99 multiples are ratios of the medians.
+# shellcheck disable=SC2016 # an awk program: its $ fields are awk's, not the shell's
 MEDIANS='
   function median(list,   v, n, i, j, t) {
     n = split(list, v, " ")

@@ -26,7 +26,7 @@ taskset -c "$LOAD_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save
   >"$OUT/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-java -jar target/quarkus-app/quarkus-run.jar load-features data/applicants.jsonl \
+java -jar "$SERVICE_JAR" load-features data/applicants.jsonl \
   --redis "redis://127.0.0.1:$REDIS_PORT" | tail -1
 
 url="http://127.0.0.1:$SERVICE_PORT/v1/credit/score?version=2"

@@ -110,7 +110,7 @@ else
   pids+=($!)
   # Stalls of the service's core seen from outside the JVM (a host that takes the core away).
   if command -v python3 >/dev/null; then
-    taskset -c "$SERVER_CPU" python3 loadtest/stall-probe.py 50 "$SERVICE_PID" >"$OUT/stalls.txt" &
+    taskset -c "$SERVER_CPU" python3 loadtest/diagnostics/stall-probe.py 50 "$SERVICE_PID" >"$OUT/stalls.txt" &
     pids+=($!)
   fi
 fi

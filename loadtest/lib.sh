@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmark scripts: defaults, pinned server start, warm-up, measured runs.
 # Each default can be overridden from the environment. The caller sets OUT.
 
@@ -9,6 +10,9 @@
 : "${SERVICE_PORT:=18080}"
 : "${SERVICE_GRPC_PORT:=19080}"  # kept off the default 9000 so a running service is not disturbed
 : "${JVM_OPTS:=-Xms512m -Xmx512m}"
+# The build start_service runs (its quarkus-app/ directory must stay whole: the jar loads lib/ beside
+# it). ab-bench.sh sets it per configuration to compare two builds; relative to the repository root.
+: "${SERVICE_JAR:=target/quarkus-app/quarkus-run.jar}"
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
@@ -54,10 +58,11 @@ start_service() { # extra JVM -D options...
   # Each run starts with an empty decision store and audit log of its own, so that runs do not
   # replay each other's decisions at start-up.
   rm -rf "$OUT/feedback" "$OUT/audit"
+  # shellcheck disable=SC2086 # JVM_OPTS holds several options: split on purpose
   taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
     -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dscorer.feedback.store.path="$OUT/feedback" \
     -Dscorer.audit.path="$OUT/audit/decisions.log" "$@" \
-    -jar target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
+    -jar "$SERVICE_JAR" >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")
   wait_for "http://127.0.0.1:$SERVICE_PORT/v2/health/ready"

@@ -3,11 +3,11 @@
 # $SERVER_CPU with a GC log, warms it ($JIT_WARMUP), loads it with wrk (core $LOAD_CPU) at
 # concurrency $CONCURRENCY for $DURATION, then prints the young-collection pauses during the load
 # (count and total per 100,000 requests) and the largest classes still live (what the heap keeps).
-# Usage: loadtest/gc-bench.sh [credit|credit-64|v2] [-Dkey=value ...]   (extra -D options go to the service)
+# Usage: loadtest/diagnostics/gc-bench.sh [credit|credit-64|v2] [-Dkey=value ...]   (extra -D options go to the service)
 # env: DURATION=40s CONCURRENCY=32 JIT_WARMUP=20s BUILD=0 to skip the build; JVM_OPTS (the GC log is
 # added). Loopback only. Compare two settings in runs back to back: the machine's load moves.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."  # the repository root: paths below are relative to it
 
 ENDPOINT=${1:-credit}; [ $# -ge 1 ] && shift
 CONCURRENCY=${CONCURRENCY:-32}
@@ -17,7 +17,7 @@ OUT=${OUT:-target/gc-bench}
 source loadtest/lib.sh
 require_tools
 mkdir -p "$OUT"
-endpoint "$ENDPOINT" gc-bench.sh
+endpoint "$ENDPOINT" diagnostics/gc-bench.sh
 GC_LOG="$OUT/$ENDPOINT-gc.log"
 rm -f "$GC_LOG"
 JVM_OPTS="$JVM_OPTS -Xlog:gc:file=$GC_LOG"

@@ -3,10 +3,10 @@
 # Recorder on (its low-overhead default settings), warms it, loads it with wrk (core $LOAD_CPU) at concurrency
 # $CONCURRENCY for $DURATION, then prints the hottest frames from the recording (Java samples and
 # threads in native code, e.g. ONNX Runtime), top-of-stack and inclusive by package.
-# Usage: loadtest/profile.sh [credit|credit-64|v2] [-Dkey=value ...]   (extra -D options go to the service)
+# Usage: loadtest/diagnostics/profile.sh [credit|credit-64|v2] [-Dkey=value ...]   (extra -D options go to the service)
 # env: DURATION=30s CONCURRENCY=32 JIT_WARMUP=20s BUILD=0 to skip the build. Loopback only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."  # the repository root: paths below are relative to it
 
 ENDPOINT=${1:-credit}; [ $# -ge 1 ] && shift
 CONCURRENCY=${CONCURRENCY:-32}
@@ -15,7 +15,7 @@ OUT=${OUT:-target/profile}
 source loadtest/lib.sh
 require_tools
 mkdir -p "$OUT"
-endpoint "$ENDPOINT" profile.sh
+endpoint "$ENDPOINT" diagnostics/profile.sh
 JFR="$OUT/$ENDPOINT.jfr"
 
 build_start_warm "JFR" "$@"

@@ -16,9 +16,10 @@ log decorated with time):
                               other threads (the JIT compilers, the collector...), other processes,
                               and apart, the kernel's softirq time (the network stack). The core's
                               busy time comes from /proc/stat's tick accounting, so "others" and
-                              "other_processes" are good to about 10 % of a second.
-Run it pinned to the service's core (taskset). Costs about 1 % of the core.
-Usage: taskset -c 0 loadtest/stall-probe.py [threshold_ms=50] [service_pid] > stalls.txt
+                              "other_processes" are coarse: whole clock ticks, sampled once a second.
+Run it pinned to the service's core (taskset): it must compete for that core to see it taken away.
+It sleeps between ticks and reads /proc once a second, so it takes little of the core it watches.
+Usage: taskset -c 0 loadtest/diagnostics/stall-probe.py [threshold_ms=50] [service_pid] > stalls.txt
 """
 import datetime
 import os
@@ -27,7 +28,9 @@ import time
 
 THRESHOLD_MS = float(sys.argv[1]) if len(sys.argv) > 1 else 50.0
 PID = sys.argv[2] if len(sys.argv) > 2 else None
-BUSY_MS = 250.0  # two event loops sharing one core wait for each other 200-300 ms/s at full load
+# Two event loops sharing one core wait for each other at full load anyway; the threshold sits above
+# that wait, so that a busy line means the core went to someone else.
+BUSY_MS = 250.0
 TICK = 0.005
 CPUS = sorted(os.sched_getaffinity(0))
 CORE = f"cpu{CPUS[0]}" if len(CPUS) == 1 else "cpu"
