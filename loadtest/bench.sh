@@ -98,7 +98,7 @@ awk "$MEDIANS"'
         t == "floor" ? 0 : median(added[t,c]) }
   }' "$OUT/results.txt" | sort -k2,2n -s | tee "$OUT/summary.txt"
 
-echo "targets (docs/BENCHMARKS.md, section 2), median over the rounds of service vs floor:" | tee -a "$OUT/summary.txt"
+echo "targets (docs/BENCHMARKS.md, "Targets"), median over the rounds of service vs floor:" | tee -a "$OUT/summary.txt"
 awk "$MEDIANS"'
   function check(ok, text) { printf "  %-6s %s\n", ok ? "met" : "MISSED", text }
   END { medians()

@@ -1,7 +1,6 @@
 package io.creditscorer;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
@@ -30,7 +29,6 @@ public final class TestModels {
     ModelRepository repository =
         new ModelRepository(
             new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 1),
-            OrtEnvironment.getEnvironment(),
             SessionSettings.defaults());
     repository.loadAll();
     return repository;
@@ -69,20 +67,20 @@ public final class TestModels {
    */
   public static io.creditscorer.scoring.ScoringEngine engine(
       ModelRepository repository,
-      io.creditscorer.scoring.InferenceRunner runner,
+      io.creditscorer.spi.InferenceRunner runner,
       int reasonCount,
       io.creditscorer.routing.Router router) {
     return engine(
-        repository, runner, reasonCount, router, io.creditscorer.scoring.DecisionListener.none());
+        repository, runner, reasonCount, router, io.creditscorer.spi.DecisionListener.none());
   }
 
   /** The same engine, telling {@code listener} of every decision (e.g. a drift monitor). */
   public static io.creditscorer.scoring.ScoringEngine engine(
       ModelRepository repository,
-      io.creditscorer.scoring.InferenceRunner runner,
+      io.creditscorer.spi.InferenceRunner runner,
       int reasonCount,
       io.creditscorer.routing.Router router,
-      io.creditscorer.scoring.DecisionListener listener) {
+      io.creditscorer.spi.DecisionListener listener) {
     return new io.creditscorer.scoring.ScoringEngine(
         repository,
         runner,
@@ -96,7 +94,7 @@ public final class TestModels {
             100),
         new io.creditscorer.monitoring.ScoringMetrics(
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-        io.creditscorer.scoring.Ticker.system(),
+        io.creditscorer.base.Ticker.system(),
         r -> {},
         listener,
         io.creditscorer.features.FeatureStore.none(),

@@ -1,6 +1,5 @@
 package io.creditscorer.bench;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.repository.ModelRepository;
@@ -50,7 +49,6 @@ public class DriftMonitorBenchmark {
         new ModelRepository(
             new RepositorySettings(
                 Path.of("models"), RepositorySettings.VersionPolicy.LATEST, 1, 5),
-            OrtEnvironment.getEnvironment(),
             SessionSettings.defaults());
     repository.loadAll();
     version = repository.resolve("credit-risk", null);

@@ -1,6 +1,5 @@
 package io.creditscorer.bench;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.TestModels;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.monitoring.DriftMonitor;
@@ -8,9 +7,9 @@ import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
-import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.spi.DecisionListener;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,7 +39,6 @@ public final class DriftOverheadBench {
     try (ModelRepository repository =
         new ModelRepository(
             new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 5),
-            OrtEnvironment.getEnvironment(),
             SessionSettings.defaults())) {
       repository.loadAll();
       DriftMonitor monitor = new DriftMonitor(1000, 1024, new SimpleMeterRegistry());

@@ -3,6 +3,7 @@ package io.creditscorer.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.creditscorer.base.Ticker;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.features.FeatureStore;
@@ -15,12 +16,11 @@ import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
-import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.InferRequest;
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.spi.DecisionListener;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,7 +77,6 @@ public class EngineBenchmark {
     repository =
         new ModelRepository(
             new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 5),
-            env,
             SessionSettings.defaults());
     repository.loadAll();
     ModelVersion v = repository.resolve("credit-risk", version);

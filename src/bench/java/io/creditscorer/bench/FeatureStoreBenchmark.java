@@ -1,5 +1,6 @@
 package io.creditscorer.bench;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.features.FeatureSnapshot;
 import io.creditscorer.features.NearCacheFeatureStore;
@@ -10,11 +11,10 @@ import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.RepositorySettings;
 import io.creditscorer.scoring.CreditRequest;
-import io.creditscorer.scoring.DecisionListener;
 import io.creditscorer.scoring.DirectRunner;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.spi.DecisionListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +82,6 @@ public class FeatureStoreBenchmark {
     repository =
         new ModelRepository(
             new RepositorySettings(Path.of("models"), RepositorySettings.VersionPolicy.ALL, 1, 5),
-            ai.onnxruntime.OrtEnvironment.getEnvironment(),
             SessionSettings.defaults());
     repository.loadAll();
     encoder = repository.resolve("credit-risk", "1").credit().orElseThrow().encoder();

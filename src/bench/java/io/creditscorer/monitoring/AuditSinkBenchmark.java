@@ -1,7 +1,7 @@
 package io.creditscorer.monitoring;
 
 import io.creditscorer.journal.RotatingFile;
-import io.creditscorer.scoring.AuditRecord;
+import io.creditscorer.spi.AuditRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

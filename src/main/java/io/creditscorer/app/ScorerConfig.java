@@ -1,6 +1,6 @@
 package io.creditscorer.app;
 
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.repository.RepositorySettings.VersionPolicy;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Every {@code scorer.*} setting, with its default. Checked at start-up (see {@link ScorerBeans}).
+ * Every {@code scorer.*} setting, with its default. Checked at start-up; each capability's producer
+ * in this package reads its own part.
  */
 @ConfigMapping(prefix = "scorer")
 public interface ScorerConfig {
@@ -74,8 +75,6 @@ public interface ScorerConfig {
     @WithDefault("1s")
     Duration maxWait();
   }
-
-  Http http();
 
   Credit credit();
 
@@ -285,7 +284,7 @@ public interface ScorerConfig {
 
     /** NO_OPT, BASIC_OPT, EXTENDED_OPT or ALL_OPT. */
     @WithDefault("ALL_OPT")
-    OptLevel optimization();
+    SessionSettings.Optimization optimization();
   }
 
   /** Request limits. */
@@ -339,35 +338,6 @@ public interface ScorerConfig {
     /** Requests that may wait per version; beyond it requests are refused with 429. */
     @WithDefault("1024")
     int queueCapacity();
-  }
-
-  /** HTTP door limits. */
-  interface Http {
-    /** Largest request body accepted, in bytes; larger ones get 413. */
-    @WithDefault("4194304")
-    long maxBodyBytes();
-
-    /**
-     * Scoring requests (credit and V2 infer) in progress at once; beyond it: 429 before the body is
-     * read. Bounds the latency of accepted requests under overload (Little's law: in-flight =
-     * throughput x latency).
-     */
-    @WithDefault("256")
-    int maxInflight();
-
-    /**
-     * In progress at most during a burst; default four times {@link #maxInflight}. A burst above
-     * {@code max-inflight} is admitted for {@link #burstGrace}, so a short stall of the host is
-     * absorbed instead of refused.
-     */
-    OptionalInt burstInflight();
-
-    /**
-     * How long requests in progress may stay above {@code max-inflight} before the excess counts as
-     * a standing overload and is refused; 0 turns bursts off.
-     */
-    @WithDefault("1s")
-    Duration burstGrace();
   }
 
   /** The credit-decision API. */

@@ -1,11 +1,11 @@
 package io.creditscorer.batching;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.repository.ModelVersion;
-import io.creditscorer.scoring.InferenceRunner;
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.spi.InferenceRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;

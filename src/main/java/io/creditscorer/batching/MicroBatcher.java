@@ -1,22 +1,13 @@
 package io.creditscorer.batching;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.inference.InferenceFailures;
 import io.creditscorer.inference.Tensor;
-import io.creditscorer.scoring.InferenceFailures;
-import io.creditscorer.scoring.Ticker;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,26 +49,6 @@ public final class MicroBatcher implements AutoCloseable {
     List<Tensor> run(List<Tensor> feeds, List<String> outputs) throws Exception;
   }
 
-  private static final Duration[] LATENCY_BUCKETS = {
-    Duration.ofNanos(10_000),
-    Duration.ofNanos(25_000),
-    Duration.ofNanos(50_000),
-    Duration.ofNanos(100_000),
-    Duration.ofNanos(250_000),
-    Duration.ofNanos(500_000),
-    Duration.ofMillis(1),
-    Duration.ofNanos(2_500_000),
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1)
-  };
-  private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
-
   private final String id;
   private final BatchSettings settings;
   private final boolean concatenate;
@@ -87,13 +58,7 @@ public final class MicroBatcher implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Thread> workers = new ArrayList<>();
-  private final MeterRegistry registry;
-  private final List<Meter> meters = new ArrayList<>();
-  private final DistributionSummary batchRows;
-  private final Timer queueWait;
-  private final Timer inferenceTime;
-  private final Counter rejected;
-  private final Counter expired;
+  private final BatcherMeters meters;
   private final ThreadLocal<LoopBatch> loopBatches = ThreadLocal.withInitial(LoopBatch::new);
   private final AtomicInteger loopRuns = new AtomicInteger();
   private int running;
@@ -124,57 +89,13 @@ public final class MicroBatcher implements AutoCloseable {
             settings.maxBatchRows(),
             TimeUnit.MICROSECONDS.toNanos(settings.maxDelayMicros()),
             this.concatenate);
-    this.registry = registry;
-    this.batchRows =
-        register(
-            DistributionSummary.builder("scorer.batch.rows")
-                .description("Rows per inference call")
-                .tags(tags)
-                .serviceLevelObjectives(ROW_BUCKETS)
-                .register(registry));
-    this.queueWait = register(timer("scorer.queue.wait", "Time requests wait in the queue", tags));
-    this.inferenceTime = register(timer("scorer.inference", "Time of one inference call", tags));
-    this.rejected =
-        register(
-            Counter.builder("scorer.queue.rejected")
-                .description("Requests refused because the queue was full")
-                .tags(tags)
-                .register(registry));
-    this.expired =
-        register(
-            Counter.builder("scorer.queue.expired")
-                .description("Requests dropped unrun because their deadline passed in the queue")
-                .tags(tags)
-                .register(registry));
-    register(
-        Gauge.builder("scorer.queue.capacity", settings, BatchSettings::queueCapacity)
-            .description("Requests the queue holds before refusing")
-            .tags(tags)
-            .register(registry));
-    register(
-        Gauge.builder("scorer.queue.depth", this, MicroBatcher::queued)
-            .description("Requests waiting for a dispatch worker")
-            .tags(tags)
-            .register(registry));
+    this.meters = new BatcherMeters(registry, tags, settings, this::queued);
     for (int i = 0; i < settings.workers(); i++) {
       Thread t = new Thread(this::work, "batcher-" + id + "-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();
     }
-  }
-
-  private <M extends Meter> M register(M meter) {
-    meters.add(meter);
-    return meter;
-  }
-
-  private Timer timer(String name, String description, Tags tags) {
-    return Timer.builder(name)
-        .description(description)
-        .tags(tags)
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry);
   }
 
   /**
@@ -204,7 +125,7 @@ public final class MicroBatcher implements AutoCloseable {
     long now = ticker.read();
     CompletableFuture<List<Tensor>> result = new CompletableFuture<>();
     if (deadline - now <= 0) {
-      expired.increment();
+      meters.expired().increment();
       result.completeExceptionally(deadlineExceeded());
       return result;
     }
@@ -248,7 +169,7 @@ public final class MicroBatcher implements AutoCloseable {
       if (shutDown) {
         result.completeExceptionally(ScoringException.notReady(id + " is shutting down"));
       } else {
-        rejected.increment();
+        meters.rejected().increment();
         result.completeExceptionally(
             ScoringException.overloaded(
                 "the queue of "
@@ -296,7 +217,7 @@ public final class MicroBatcher implements AutoCloseable {
     List<Pending> live = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       if (p.deadline() - now <= 0) {
-        expired.increment();
+        meters.expired().increment();
         p.result().completeExceptionally(deadlineExceeded());
       } else {
         live.add(p);
@@ -383,7 +304,7 @@ public final class MicroBatcher implements AutoCloseable {
         lock.unlock();
       }
       for (Pending p : dropped) {
-        expired.increment();
+        meters.expired().increment();
         p.result().completeExceptionally(deadlineExceeded());
       }
       if (batch != null) {
@@ -411,17 +332,17 @@ public final class MicroBatcher implements AutoCloseable {
     long start = ticker.read();
     int rows = 0;
     for (Pending p : batch) {
-      queueWait.record(start - p.enqueued(), TimeUnit.NANOSECONDS);
+      meters.queueWait().record(start - p.enqueued(), TimeUnit.NANOSECONDS);
       rows += p.rows();
     }
-    batchRows.record(rows);
+    meters.batchRows().record(rows);
     List<List<Tensor>> results;
     try {
       if (batch.size() == 1) {
         Pending p = batch.get(0);
         results = List.of(executor.run(p.feeds(), p.outputs()));
       } else {
-        results = runConcatenated(batch, rows);
+        results = ConcatenatedRun.run(id, executor, batch, rows);
       }
     } catch (Throwable e) {
       ScoringException failure = InferenceFailures.translate(e);
@@ -430,87 +351,11 @@ public final class MicroBatcher implements AutoCloseable {
       }
       return;
     } finally {
-      inferenceTime.record(ticker.read() - start, TimeUnit.NANOSECONDS);
+      meters.inferenceTime().record(ticker.read() - start, TimeUnit.NANOSECONDS);
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result().complete(results.get(i));
     }
-  }
-
-  private List<List<Tensor>> runConcatenated(List<Pending> batch, int rows) throws Exception {
-    List<Tensor> first = batch.get(0).feeds();
-    List<Tensor> feeds = new ArrayList<>(first.size());
-    for (Tensor t : first) {
-      List<Tensor> parts = new ArrayList<>(batch.size());
-      for (Pending p : batch) {
-        parts.add(find(p.feeds(), t.name()));
-      }
-      feeds.add(concat(parts, rows));
-    }
-    LinkedHashSet<String> union = new LinkedHashSet<>();
-    batch.forEach(p -> union.addAll(p.outputs()));
-    List<String> outputNames = List.copyOf(union);
-    List<Tensor> outputs = executor.run(feeds, outputNames);
-    Map<String, Tensor> byName = new HashMap<>();
-    for (Tensor t : outputs) {
-      if (t.shape().length == 0 || t.shape()[0] != rows) {
-        throw new ScoringException(
-            ScoringException.Kind.INTERNAL,
-            "output "
-                + t.name()
-                + " of "
-                + id
-                + " does not keep the batch dimension; turn batching off for it");
-      }
-      byName.put(t.name(), t);
-    }
-    List<List<Tensor>> results = new ArrayList<>(batch.size());
-    int offset = 0;
-    for (Pending p : batch) {
-      List<Tensor> mine = new ArrayList<>(p.outputs().size());
-      for (String name : p.outputs()) {
-        mine.add(slice(byName.get(name), offset, p.rows()));
-      }
-      results.add(mine);
-      offset += p.rows();
-    }
-    return results;
-  }
-
-  private static Tensor find(List<Tensor> feeds, String name) {
-    for (Tensor t : feeds) {
-      if (t.name().equals(name)) {
-        return t;
-      }
-    }
-    throw new IllegalStateException("batch member lacks input " + name);
-  }
-
-  private static Tensor concat(List<Tensor> parts, int rows) {
-    Tensor first = parts.get(0);
-    int total = 0;
-    for (Tensor t : parts) {
-      total += Tensor.length(t.data());
-    }
-    Object data = Tensor.allocate(first.datatype(), total);
-    int at = 0;
-    for (Tensor t : parts) {
-      int n = Tensor.length(t.data());
-      System.arraycopy(t.data(), 0, data, at, n);
-      at += n;
-    }
-    long[] shape = first.shape().clone();
-    shape[0] = rows;
-    return new Tensor(first.name(), first.datatype(), shape, data);
-  }
-
-  private static Tensor slice(Tensor t, int fromRow, int rows) {
-    long[] shape = t.shape().clone();
-    int perRow = shape[0] == 0 ? 0 : Tensor.length(t.data()) / (int) shape[0];
-    shape[0] = rows;
-    Object data = Tensor.allocate(t.datatype(), rows * perRow);
-    System.arraycopy(t.data(), fromRow * perRow, data, 0, rows * perRow);
-    return new Tensor(t.name(), t.datatype(), shape, data);
   }
 
   private ScoringException shutDownBeforeRun() {
@@ -555,6 +400,6 @@ public final class MicroBatcher implements AutoCloseable {
     while (loopRuns.get() > 0 && System.nanoTime() - stop < 0) {
       LockSupport.parkNanos(100_000); // a loop's batch is mid-call
     }
-    meters.forEach(registry::remove);
+    meters.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.creditscorer.features;
 
+import io.creditscorer.base.CircuitBreakers;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import jakarta.enterprise.util.TypeLiteral;
@@ -34,17 +35,17 @@ public final class GuardedFeatureSource implements FeatureSource {
   public GuardedFeatureSource(FeatureSource source, String name, Settings settings) {
     this.source = source;
     this.guard =
-        TypedGuard.create(new TypeLiteral<CompletionStage<Map<String, Map<String, Object>>>>() {})
-            .withDescription(name)
-            .withTimeout()
-            .duration(settings.timeout().toMillis(), ChronoUnit.MILLIS)
-            .done()
-            .withCircuitBreaker()
-            .name(name)
-            .requestVolumeThreshold(settings.windowCalls())
-            .failureRatio(settings.failureRatio())
-            .delay(settings.openFor().toMillis(), ChronoUnit.MILLIS)
-            .successThreshold(1)
+        CircuitBreakers.standard(
+                TypedGuard.create(
+                        new TypeLiteral<CompletionStage<Map<String, Map<String, Object>>>>() {})
+                    .withDescription(name)
+                    .withTimeout()
+                    .duration(settings.timeout().toMillis(), ChronoUnit.MILLIS)
+                    .done(),
+                name,
+                settings.windowCalls(),
+                settings.failureRatio(),
+                settings.openFor())
             .onStateChange(s -> state = s)
             .done()
             .withThreadOffload(false)

@@ -1,6 +1,6 @@
 package io.creditscorer.features;
 
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.base.Ticker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;

@@ -16,20 +16,25 @@ import java.util.Map;
 /**
  * The decision store's live decisions, oldest first, held in columns of primitive arrays.
  *
- * <p>Why columns: the store keeps the last 100,000 decisions and, under load, replaces thousands a
- * second. Held as objects (a record, its {@code Instant}, two map nodes and the id strings per
- * decision), each one outlived the young generation, so every young collection copied the decisions
- * made since the previous one and the old generation filled with evicted decisions until a
- * concurrent cycle cleared it. Here adding a decision leaves nothing on the heap: numbers go into
- * arrays, the request and applicant ids' UTF-8 bytes into a byte ring in decision order (evicting
- * the oldest decision frees the oldest bytes), and model names, versions and decisions into a small
- * table of the distinct values. Only outcomes, which are rare, are objects.
+ * <p>Why columns: the store keeps up to {@code scorer.feedback.store.max-entries} decisions and,
+ * under load, replaces many each second. Held as objects (a record, its {@code Instant}, two map
+ * nodes and the id strings per decision), each one outlived the young generation, so every young
+ * collection copied the decisions made since the previous one and the old generation filled with
+ * evicted decisions until a concurrent cycle cleared it. Here adding a decision leaves nothing on
+ * the heap: numbers go into arrays, the request and applicant ids' UTF-8 bytes into a byte ring in
+ * decision order (evicting the oldest decision frees the oldest bytes), and model names, versions
+ * and decisions into a small table of the distinct values. Only outcomes, which are rare, are
+ * objects.
  *
  * <p>Every decision gets the next <em>position</em>, never reused; positions {@code tail} to {@code
  * head - 1} are live and sit in slot {@code position & mask}. The arrays double when full. Two
  * open-addressing indexes map a request id to its newest decision and an applicant id to its
  * latest; each decision links to the previous decision of its request, and a link to a position
  * below {@code tail} (evicted) ends the chain.
+ *
+ * <p>One class, not split: the columns, the id bytes and both indexes change together on every add
+ * and eviction, under one invariant (positions {@code tail} to {@code head - 1} are live in all of
+ * them); split, that invariant would be spread over several classes.
  *
  * <p>Not thread-safe: the store's lock guards it.
  */

@@ -1,11 +1,12 @@
 package io.creditscorer.feedback;
 
+import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.feedback.OutcomeResult.Result;
-import io.creditscorer.scoring.AuditRecord;
-import io.creditscorer.scoring.AuditSink;
+import io.creditscorer.spi.AuditRecord;
+import io.creditscorer.spi.AuditSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -16,9 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import org.jboss.logging.Logger;
@@ -65,8 +63,7 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
   private final Object refreshLock = new Object();
   private final FeedbackMetrics metrics;
   private volatile Instant lastRefresh = Instant.MIN;
-  private volatile Instant lastFailureLog = Instant.MIN;
-  private ScheduledExecutorService thread;
+  private BackgroundLoop thread;
 
   /**
    * @param stable tells whether a version is its model's stable one (model, version)
@@ -315,27 +312,14 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     if (thread != null) {
       throw new IllegalStateException("already started");
     }
-    thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "outcome-feedback");
-              t.setDaemon(true);
-              return t;
-            });
-    thread.scheduleWithFixedDelay(
-        this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    thread = BackgroundLoop.start("outcome-feedback", period, this::tick);
   }
 
   /** Stops the background thread, stores what is still queued and closes the store. */
   @Override
   public synchronized void close() {
     if (thread != null) {
-      thread.shutdown();
-      try {
-        thread.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      thread.close();
     }
     try {
       processPending();
@@ -345,20 +329,12 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     store.close();
   }
 
+  /** The background thread's work; what it throws is logged by the loop and retried next time. */
   private void tick() {
-    try {
-      processPending();
-      store.evictExpired();
-      if (!clock.instant().isBefore(lastRefresh.plus(settings.refreshInterval()))) {
-        refresh();
-      }
-    } catch (RuntimeException e) {
-      // Keep running (the next tick retries); say so at most once a minute.
-      Instant now = clock.instant();
-      if (!now.isBefore(lastFailureLog.plus(Duration.ofMinutes(1)))) {
-        lastFailureLog = now;
-        LOG.errorf(e, "outcome feedback: %s", e.getMessage());
-      }
+    processPending();
+    store.evictExpired();
+    if (!clock.instant().isBefore(lastRefresh.plus(settings.refreshInterval()))) {
+      refresh();
     }
   }
 }

@@ -53,6 +53,14 @@ public final class OnnxModel implements AutoCloseable {
     this.outputs = describe(session.getOutputInfo(), unsupported);
   }
 
+  /**
+   * Loads a model file in the process's one ONNX Runtime environment; ONNX Runtime's own error
+   * (corrupt file, unknown operator) propagates.
+   */
+  public static OnnxModel load(Path file, SessionSettings settings) throws OrtException {
+    return load(OrtEnvironment.getEnvironment(), file, settings);
+  }
+
   /** Loads a model file; ONNX Runtime's own error (corrupt file, unknown operator) propagates. */
   public static OnnxModel load(OrtEnvironment env, Path file, SessionSettings settings)
       throws OrtException {

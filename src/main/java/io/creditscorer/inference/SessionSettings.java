@@ -12,7 +12,21 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param interOpThreads threads for running independent operators in parallel
  * @param optimization graph optimisation level
  */
-public record SessionSettings(int intraOpThreads, int interOpThreads, OptLevel optimization) {
+public record SessionSettings(int intraOpThreads, int interOpThreads, Optimization optimization) {
+
+  /** ONNX Runtime's graph optimisation levels, by their own names. */
+  public enum Optimization {
+    NO_OPT(OptLevel.NO_OPT),
+    BASIC_OPT(OptLevel.BASIC_OPT),
+    EXTENDED_OPT(OptLevel.EXTENDED_OPT),
+    ALL_OPT(OptLevel.ALL_OPT);
+
+    private final OptLevel level;
+
+    Optimization(OptLevel level) {
+      this.level = level;
+    }
+  }
 
   public SessionSettings {
     if (intraOpThreads < 0 || interOpThreads < 0) {
@@ -22,14 +36,14 @@ public record SessionSettings(int intraOpThreads, int interOpThreads, OptLevel o
   }
 
   public static SessionSettings defaults() {
-    return new SessionSettings(1, 1, OptLevel.ALL_OPT);
+    return new SessionSettings(1, 1, Optimization.ALL_OPT);
   }
 
   OrtSession.SessionOptions toOptions() throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(intraOpThreads);
     options.setInterOpNumThreads(interOpThreads);
-    options.setOptimizationLevel(optimization);
+    options.setOptimizationLevel(optimization.level);
     options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
     return options;
   }

@@ -2,6 +2,7 @@ package io.creditscorer.inference;
 
 import io.creditscorer.error.InvalidInputException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A named, typed, row-major tensor. {@code data} is a primitive array matching {@code datatype}:
@@ -44,6 +45,35 @@ public record Tensor(String name, DataType datatype, long[] shape, Object data) 
       }
     }
     return n;
+  }
+
+  /** The parts' rows one after another, as one tensor of {@code rows} rows, named as the first. */
+  public static Tensor concat(List<Tensor> parts, int rows) {
+    Tensor first = parts.get(0);
+    int total = 0;
+    for (Tensor t : parts) {
+      total += length(t.data());
+    }
+    Object data = allocate(first.datatype(), total);
+    int at = 0;
+    for (Tensor t : parts) {
+      int n = length(t.data());
+      System.arraycopy(t.data(), 0, data, at, n);
+      at += n;
+    }
+    long[] shape = first.shape().clone();
+    shape[0] = rows;
+    return new Tensor(first.name(), first.datatype(), shape, data);
+  }
+
+  /** {@code rows} rows of this tensor from {@code fromRow} on, as a tensor of their own. */
+  public Tensor slice(int fromRow, int rows) {
+    long[] sliced = shape.clone();
+    int perRow = sliced[0] == 0 ? 0 : length(data) / (int) sliced[0];
+    sliced[0] = rows;
+    Object part = allocate(datatype, rows * perRow);
+    System.arraycopy(data, fromRow * perRow, part, 0, rows * perRow);
+    return new Tensor(name, datatype, sliced, part);
   }
 
   /** Allocates the data array of a datatype. */

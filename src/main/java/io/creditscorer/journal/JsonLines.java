@@ -14,7 +14,7 @@ import java.time.ZoneOffset;
 /**
  * Writes one JSON value per line. The factory puts nothing between root values (each writer ends
  * its line itself) and writes doubles in their shortest form (Schubfach: the same digits as {@code
- * Double.toString} on Java 19 and later, several times faster than it on Java 17).
+ * Double.toString} on Java 19 and later, and cheaper than it on Java 17).
  *
  * <p>An instance writes timestamps as {@link Instant#toString} does, reusing the date and time up
  * to the second while the second is unchanged: the lines of one block are written within the same

@@ -1,10 +1,11 @@
 package io.creditscorer.monitoring;
 
+import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.features.FeatureSpec;
 import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.repository.ModelDescriptor;
 import io.creditscorer.repository.ModelVersion;
-import io.creditscorer.scoring.DecisionListener;
+import io.creditscorer.spi.DecisionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Input and output drift per model version: for each request field and for the predicted
@@ -96,17 +94,8 @@ public final class DriftMonitor implements DecisionListener {
    * Starts the background thread that processes queued observations every {@code period}; closing
    * the returned handle stops it.
    */
-  public AutoCloseable start(Duration period) {
-    ScheduledExecutorService thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "drift-monitor");
-              t.setDaemon(true);
-              return t;
-            });
-    thread.scheduleWithFixedDelay(
-        this::processSafely, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
-    return thread::shutdownNow;
+  public BackgroundLoop start(Duration period) {
+    return BackgroundLoop.start("drift-monitor", period, this::processSafely);
   }
 
   private void processSafely() {

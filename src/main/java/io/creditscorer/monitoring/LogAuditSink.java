@@ -2,11 +2,12 @@ package io.creditscorer.monitoring;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.journal.JsonLines;
 import io.creditscorer.journal.RotatingFile;
-import io.creditscorer.scoring.AuditRecord;
-import io.creditscorer.scoring.AuditSink;
+import io.creditscorer.spi.AuditRecord;
+import io.creditscorer.spi.AuditSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -89,7 +89,7 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   private final AutoCloseable file;
   private final Duration maxWait;
   private final BlockingQueue<Stamped> pending;
-  private final Thread writer;
+  private final BackgroundLoop writer;
   private final List<Stamped> batch = new ArrayList<>();
   private final Block block = new Block();
   private final JsonGenerator json;
@@ -128,22 +128,7 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
-    long pause = interval.toNanos();
-    this.writer =
-        new Thread(
-            () -> {
-              while (!closing) {
-                LockSupport.parkNanos(pause);
-                try {
-                  writeQueued();
-                } catch (RuntimeException e) { // never lose the writer: the next block may succeed
-                  LOG.errorf("audit writer: %s", e);
-                }
-              }
-            },
-            "audit-writer");
-    writer.setDaemon(true);
-    writer.start();
+    this.writer = BackgroundLoop.start("audit-writer", interval, this::writeQueued);
   }
 
   @Override
@@ -247,12 +232,7 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    LockSupport.unpark(writer);
-    try {
-      writer.join(TimeUnit.SECONDS.toMillis(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    writer.close();
     writeQueued();
     if (block.size() > 0) {
       LOG.errorf("audit log: %d bytes of decisions could not be written at shutdown", block.size());

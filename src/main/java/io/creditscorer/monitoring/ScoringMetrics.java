@@ -2,6 +2,7 @@ package io.creditscorer.monitoring;
 
 import io.creditscorer.decision.Decision;
 import io.creditscorer.routing.RoutingPolicy;
+import io.creditscorer.spi.ScoringObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,10 +30,7 @@ import java.util.concurrent.TimeUnit;
  *       encoding), {@code decide} (policy, reason codes, audit record)
  * </ul>
  */
-public final class ScoringMetrics {
-
-  /** Label value for a request whose model could not be resolved. */
-  public static final String UNRESOLVED = "none";
+public final class ScoringMetrics implements ScoringObserver {
 
   private static final Duration[] LATENCY_BUCKETS = {
     Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
@@ -49,10 +47,6 @@ public final class ScoringMetrics {
   };
   private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
 
-  public static final String STAGE_FEATURES = "feature_lookup";
-  public static final String STAGE_ENCODE = "encode";
-  public static final String STAGE_DECIDE = "decide";
-
   private record Key(String api, String model, String version, String outcome) {}
 
   private final MeterRegistry registry;
@@ -68,6 +62,7 @@ public final class ScoringMetrics {
   }
 
   /** One finished call; {@code outcome} is {@code ok} or an error kind. */
+  @Override
   public void request(String api, String model, String version, String outcome, long nanos) {
     timers
         .computeIfAbsent(
@@ -82,6 +77,7 @@ public final class ScoringMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  @Override
   public void rows(String api, String model, String version, int count) {
     rows.computeIfAbsent(
             new Key(api, model, version, ""),
@@ -95,6 +91,7 @@ public final class ScoringMetrics {
   }
 
   /** Time spent in one stage of a request (see the STAGE_ constants). */
+  @Override
   public void stage(String stage, long nanos) {
     stages
         .computeIfAbsent(
@@ -114,6 +111,7 @@ public final class ScoringMetrics {
   private final ConcurrentHashMap<Key, Counter> problems = new ConcurrentHashMap<>();
 
   /** One applicant scored by the shadow version too. */
+  @Override
   public void shadow(
       String model, String served, String shadow, boolean disagreed, double deltaPd) {
     ShadowMeters m =
@@ -145,6 +143,7 @@ public final class ScoringMetrics {
   }
 
   /** A request answered by the fallback version because the routed one failed. */
+  @Override
   public void fallback(String model, String failed, String fallback) {
     fallbacks(model, failed, fallback).increment();
   }
@@ -174,12 +173,14 @@ public final class ScoringMetrics {
         fallback);
   }
 
+  @Override
   public void shadowFailed(String model, String served, String shadow) {
     problem(
         "scorer.shadow.failures", "Shadow scorings that failed", model, served, "shadow", shadow);
   }
 
   /** A shadow scoring skipped because its bounded queue was full. */
+  @Override
   public void shadowDropped(String model) {
     problem("scorer.shadow.dropped", "Shadow scorings skipped: queue full", model, "", "", "");
   }
@@ -216,6 +217,7 @@ public final class ScoringMetrics {
   }
 
   /** One credit decision: counted by outcome, and its probability of default into a histogram. */
+  @Override
   public void decision(String model, String version, Decision decision, double pd) {
     probabilities
         .computeIfAbsent(

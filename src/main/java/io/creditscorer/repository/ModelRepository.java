@@ -1,26 +1,14 @@
 package io.creditscorer.repository;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import io.creditscorer.decision.ReasonCodeExplainer;
 import io.creditscorer.error.ScoringException;
-import io.creditscorer.inference.DataType;
-import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.inference.SessionSettings;
-import io.creditscorer.inference.Tensor;
-import io.creditscorer.inference.TensorMeta;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Scans a directory of {@code <model>/<version>/model.onnx} (with an optional {@code model.json}),
@@ -47,28 +34,7 @@ public final class ModelRepository implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ModelRepository.class.getName());
 
   /** Versions compare numerically when both are numbers, else as text. */
-  public static final Comparator<String> VERSION_ORDER =
-      (a, b) -> {
-        boolean na = isWholeNumber(a);
-        boolean nb = isWholeNumber(b);
-        if (na && nb) {
-          return Long.compare(Long.parseLong(a), Long.parseLong(b));
-        }
-        return na != nb ? (na ? -1 : 1) : a.compareTo(b);
-      };
-
-  // Runs on every lookup of an explicit version (the versions' map is ordered by it): no streams.
-  private static boolean isWholeNumber(String s) {
-    if (s.isEmpty() || s.length() >= 19) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
+  public static final Comparator<String> VERSION_ORDER = new VersionOrder();
 
   /** The served versions of one model, highest last. */
   public record Model(String name, NavigableMap<String, ModelVersion> versions) {
@@ -112,19 +78,18 @@ public final class ModelRepository implements AutoCloseable {
   }
 
   private final RepositorySettings settings;
-  private final OrtEnvironment env;
-  private final SessionSettings sessionSettings;
+  private final VersionLoader loader;
+  private final RepositoryLayout layout;
   private final AtomicReference<Table> table =
       new AtomicReference<>(new Table(Map.of(), Map.of(), Map.of(), false));
   private final Set<String> unloaded = new HashSet<>();
   private final Map<String, String> failedStamps = new HashMap<>();
   private volatile Consumer<ModelVersion> onRetired = v -> {};
 
-  public ModelRepository(
-      RepositorySettings settings, OrtEnvironment env, SessionSettings sessionSettings) {
+  public ModelRepository(RepositorySettings settings, SessionSettings sessionSettings) {
     this.settings = settings;
-    this.env = env;
-    this.sessionSettings = sessionSettings;
+    this.loader = new VersionLoader(sessionSettings, settings.warmupRuns());
+    this.layout = new RepositoryLayout(settings);
   }
 
   /** Called with each retired version once its last request is answered, before it closes. */
@@ -163,7 +128,11 @@ public final class ModelRepository implements AutoCloseable {
     Path dir = modelDirectory(model);
     if (!Files.isDirectory(dir)) {
       throw ScoringException.notFound(
-          "the repository has no model directory '" + model + "' (models: " + onDisk() + ")");
+          "the repository has no model directory '"
+              + model
+              + "' (models: "
+              + layout.onDisk()
+              + ")");
     }
     unloaded.remove(model);
     failedStamps.keySet().removeIf(id -> id.startsWith(model + "/"));
@@ -193,31 +162,12 @@ public final class ModelRepository implements AutoCloseable {
   }
 
   /**
-   * The directory of a model, confined to the repository.
+   * The directory of a model directly inside the repository.
    *
-   * @throws io.creditscorer.error.InvalidInputException for a name that is not a plain directory
-   *     name (path traversal, separators, hidden names)
+   * @throws io.creditscorer.error.InvalidInputException when the name is not a plain name
    */
   public Path modelDirectory(String model) {
-    if (model == null || !MODEL_NAME.matcher(model).matches() || model.contains("..")) {
-      throw new io.creditscorer.error.InvalidInputException(
-          "model",
-          "must be a plain name of letters, digits, '.', '_' or '-' (at most 64), not a path");
-    }
-    Path root = settings.root().toAbsolutePath().normalize();
-    Path dir = root.resolve(model).normalize();
-    if (!dir.getParent().equals(root)) {
-      throw new io.creditscorer.error.InvalidInputException(
-          "model", "must name a directory directly inside the repository");
-    }
-    return dir;
-  }
-
-  private static final java.util.regex.Pattern MODEL_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
-  private List<String> onDisk() {
-    return list(settings.root()).stream().map(p -> p.getFileName().toString()).toList();
+    return layout.modelDirectory(model);
   }
 
   /** Scans every model ({@code only == null}) or one, then swaps the table. */
@@ -241,24 +191,18 @@ public final class ModelRepository implements AutoCloseable {
     }
     List<String> loadedNow = new ArrayList<>();
     Map<String, String> failedNow = new TreeMap<>();
-    for (Path modelDir : list(root)) {
+    for (Path modelDir : RepositoryLayout.list(root)) {
       String name = modelDir.getFileName().toString();
       if ((only != null && !only.equals(name)) || (only == null && unloaded.contains(name))) {
         continue;
       }
-      List<Path> versionDirs = new ArrayList<>(list(modelDir));
-      versionDirs.sort(Comparator.comparing(p -> p.getFileName().toString(), VERSION_ORDER));
-      if (settings.versionPolicy() == RepositorySettings.VersionPolicy.LATEST
-          && versionDirs.size() > settings.latest()) {
-        versionDirs =
-            versionDirs.subList(versionDirs.size() - settings.latest(), versionDirs.size());
-      }
+      List<Path> versionDirs = layout.versionDirectories(modelDir);
       Model served = old.models.get(name);
       NavigableMap<String, ModelVersion> versions = new TreeMap<>(VERSION_ORDER);
       for (Path dir : versionDirs) {
         String version = dir.getFileName().toString();
         String id = name + "/" + version;
-        String stamp = stamp(dir);
+        String stamp = RepositoryLayout.stamp(dir);
         ModelVersion current = served == null ? null : served.versions.get(version);
         if (current != null && stamp.equals(old.stamps.get(id))) {
           versions.put(version, current);
@@ -275,7 +219,7 @@ public final class ModelRepository implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-          ModelVersion loaded = load(name, version, dir);
+          ModelVersion loaded = loader.load(name, version, dir);
           versions.put(version, loaded);
           stamps.put(id, stamp);
           failedStamps.remove(id);
@@ -347,204 +291,6 @@ public final class ModelRepository implements AutoCloseable {
     return new Changes(List.copyOf(loaded), List.copyOf(retired), Map.copyOf(failed));
   }
 
-  /** Changes when model.onnx or model.json is replaced, touched or resized. */
-  private static String stamp(Path dir) {
-    StringBuilder s = new StringBuilder();
-    for (String file : new String[] {"model.onnx", Descriptors.FILE_NAME}) {
-      Path f = dir.resolve(file);
-      try {
-        s.append(Files.size(f)).append('@').append(Files.getLastModifiedTime(f).toMillis());
-      } catch (IOException missing) {
-        s.append('-');
-      }
-      s.append(';');
-    }
-    return s.toString();
-  }
-
-  private ModelVersion load(String name, String version, Path dir) throws Exception {
-    Path onnx = dir.resolve("model.onnx");
-    if (!Files.isRegularFile(onnx)) {
-      throw new IllegalArgumentException("no model.onnx in " + dir);
-    }
-    ModelDescriptor descriptor = null;
-    Path descriptorFile = dir.resolve(Descriptors.FILE_NAME);
-    if (Files.isRegularFile(descriptorFile)) {
-      try {
-        descriptor = Descriptors.read(descriptorFile);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "unreadable " + Descriptors.FILE_NAME + ": " + e.getMessage(), e);
-      }
-      if (descriptor.name() != null && !descriptor.name().equals(name)) {
-        throw new IllegalArgumentException(
-            Descriptors.FILE_NAME
-                + " names model '"
-                + descriptor.name()
-                + "' but it lies in "
-                + name
-                + "/");
-      }
-      if (descriptor.version() != null && !descriptor.version().equals(version)) {
-        throw new IllegalArgumentException(
-            Descriptors.FILE_NAME
-                + " names version '"
-                + descriptor.version()
-                + "' but it lies in "
-                + version
-                + "/");
-      }
-    }
-    OnnxModel model = OnnxModel.load(env, onnx, sessionSettings);
-    try {
-      DescriptorValidator.Validated valid = DescriptorValidator.validate(descriptor, model);
-      List<Tensor> out = warmUp(model, valid.inputs(), valid.outputs());
-      byte[] bytes = Files.readAllBytes(onnx);
-      Optional<ModelVersion.Credit> credit = valid.credit();
-      if (credit.isPresent()) {
-        smokeCheck(credit.get(), valid.outputs(), out);
-        credit = Optional.of(withTreeReasons(name + "/" + version, credit.get(), model, bytes));
-      }
-      return new ModelVersion(
-          name,
-          version,
-          dir,
-          model,
-          valid.inputs(),
-          valid.outputs(),
-          credit,
-          descriptor == null ? null : descriptor.batching(),
-          sha256(bytes),
-          descriptor == null ? null : descriptor.baseline());
-    } catch (Exception e) {
-      model.close();
-      throw e;
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * The credit model with reason codes computed from its trees, when its graph is a tree ensemble
-   * that reproduces its answers; otherwise unchanged (reasons by perturbation through the model).
-   */
-  private static ModelVersion.Credit withTreeReasons(
-      String id, ModelVersion.Credit credit, OnnxModel model, byte[] onnx) {
-    int width = credit.encoder().width();
-    ReasonCodeExplainer explainer;
-    try {
-      explainer =
-          credit
-              .explainer()
-              .withTrees(
-                  onnx,
-                  credit.input(),
-                  rows -> {
-                    Tensor in =
-                        new Tensor(
-                            credit.input(),
-                            DataType.FP32,
-                            new long[] {rows.length / width, width},
-                            rows);
-                    try {
-                      float[] p =
-                          (float[]) model.run(List.of(in), List.of(credit.output())).get(0).data();
-                      double[] pd = new double[rows.length / width];
-                      for (int r = 0; r < pd.length; r++) {
-                        pd[r] = p[r * credit.outputColumns() + credit.defaultColumn()];
-                      }
-                      return pd;
-                    } catch (OrtException e) {
-                      throw new IllegalArgumentException("probe rows failed: " + e.getMessage());
-                    }
-                  });
-    } catch (RuntimeException notTrees) { // an optimisation: any failure keeps perturbation
-      LOG.info(
-          id
-              + ": reason codes by "
-              + credit.explainer().method()
-              + " (not from trees: "
-              + notTrees.getMessage()
-              + ")");
-      return credit;
-    }
-    LOG.info(id + ": reason codes from the " + explainer.method());
-    return new ModelVersion.Credit(
-        credit.encoder(),
-        credit.input(),
-        credit.output(),
-        credit.outputColumns(),
-        credit.defaultColumn(),
-        credit.scoreScale(),
-        credit.decisionPolicy(),
-        explainer);
-  }
-
-  /**
-   * A credit model must answer its warm-up row with probabilities: finite, in [0, 1], and summing
-   * to 1 across the output's columns. A graph that loads but computes something else (a wrong
-   * output wired, NaN) is refused here instead of scoring applicants.
-   */
-  private static void smokeCheck(
-      ModelVersion.Credit credit, List<TensorMeta> outputs, List<Tensor> results) {
-    for (int o = 0; o < outputs.size(); o++) {
-      if (!outputs.get(o).name().equals(credit.output())) {
-        continue;
-      }
-      float[] p = (float[]) results.get(o).data();
-      for (int row = 0; row + credit.outputColumns() <= p.length; row += credit.outputColumns()) {
-        double sum = 0;
-        for (int c = 0; c < credit.outputColumns(); c++) {
-          float v = p[row + c];
-          if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException(
-                "smoke check failed: output "
-                    + credit.output()
-                    + " gave "
-                    + v
-                    + ", not a probability");
-          }
-          sum += v;
-        }
-        if (credit.outputColumns() > 1 && Math.abs(sum - 1) > 1e-3) {
-          throw new IllegalArgumentException(
-              "smoke check failed: output "
-                  + credit.output()
-                  + " sums to "
-                  + sum
-                  + " across its columns, not 1");
-        }
-      }
-    }
-  }
-
-  /** Runs zero-filled inputs; returns the outputs of the last run. */
-  private List<Tensor> warmUp(OnnxModel model, List<TensorMeta> inputs, List<TensorMeta> outputs)
-      throws Exception {
-    List<Tensor> feeds = new ArrayList<>();
-    for (TensorMeta in : inputs) {
-      long[] shape = Arrays.stream(in.shape()).map(d -> d < 0 ? 1 : d).toArray();
-      int n = (int) Tensor.elementCount(in.name(), shape);
-      Object data = Tensor.allocate(in.datatype(), n);
-      if (in.datatype() == DataType.BYTES) {
-        Arrays.fill((String[]) data, "");
-      }
-      feeds.add(new Tensor(in.name(), in.datatype(), shape, data));
-    }
-    List<String> names = outputs.stream().map(TensorMeta::name).toList();
-    List<Tensor> out = model.run(feeds, names);
-    for (int i = 1; i < settings.warmupRuns(); i++) {
-      out = model.run(feeds, names);
-    }
-    return out;
-  }
-
   /** Whether the initial scan finished and every model found has a servable version. */
   public boolean isReady() {
     Table t = table.get();
@@ -606,17 +352,6 @@ public final class ModelRepository implements AutoCloseable {
 
   private static String unknownModel(Table t, String name) {
     return "unknown model '" + name + "' (models: " + t.models.keySet() + ")";
-  }
-
-  private static List<Path> list(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory)
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
   }
 
   private static void closeAll(Table t) {

@@ -1,7 +1,9 @@
 package io.creditscorer.scoring;
 
+import io.creditscorer.inference.InferenceFailures;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.spi.InferenceRunner;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,9 +1,11 @@
 package io.creditscorer.scoring;
 
+import io.creditscorer.base.CircuitBreakers;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelVersion;
+import io.creditscorer.spi.InferenceRunner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -11,7 +13,6 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +32,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  *
  * <p>Meter: {@code scorer_circuit_open{model,version}}, 1 while a version's circuit is open or
  * half-open (trial calls only), 0 when closed; read from the breaker at each scrape, so it costs
- * the calls nothing (SmallRye's own per-call {@code ft_*} meters are off: with Vert.x's per-request
- * meters they cost 7 to 20 % of the throughput, docs/BENCHMARKS.md section 2). A version loaded
+ * the calls nothing (SmallRye's own per-call {@code ft_*} meters are off: they look their meters up
+ * on every call; docs/BENCHMARKS.md, "Design choices and their measured cost"). A version loaded
  * again under the same number keeps one gauge, which follows its newest breaker.
  */
 public final class GuardedRunner implements InferenceRunner {
@@ -92,14 +93,13 @@ public final class GuardedRunner implements InferenceRunner {
   private Guarded guard(ModelVersion version) {
     String name = "inference-" + version.id() + "-" + System.identityHashCode(version.model());
     TypedGuard<CompletionStage<List<Tensor>>> guard =
-        TypedGuard.create(new TypeLiteral<CompletionStage<List<Tensor>>>() {})
-            .withDescription("inference " + version.id())
-            .withCircuitBreaker()
-            .name(name)
-            .requestVolumeThreshold(settings.windowCalls())
-            .failureRatio(settings.failureRatio())
-            .delay(settings.openFor().toMillis(), ChronoUnit.MILLIS)
-            .successThreshold(1)
+        CircuitBreakers.standard(
+                TypedGuard.create(new TypeLiteral<CompletionStage<List<Tensor>>>() {})
+                    .withDescription("inference " + version.id()),
+                name,
+                settings.windowCalls(),
+                settings.failureRatio(),
+                settings.openFor())
             .when(GuardedRunner::isModelFailure)
             .done()
             // The call and its completion stay on the calling thread. Without an offload, SmallRye

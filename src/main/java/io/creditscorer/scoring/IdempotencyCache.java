@@ -1,5 +1,6 @@
 package io.creditscorer.scoring;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.error.ScoringException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,29 +1,26 @@
 package io.creditscorer.scoring;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.decision.DecisionPolicy;
-import io.creditscorer.decision.Reason;
 import io.creditscorer.error.InvalidInputException;
-import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.features.FeatureStore;
 import io.creditscorer.features.StoredApplicant;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.Tensor;
-import io.creditscorer.inference.TensorMeta;
-import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.routing.Router;
+import io.creditscorer.spi.AuditSink;
+import io.creditscorer.spi.DecisionListener;
+import io.creditscorer.spi.InferenceRunner;
+import io.creditscorer.spi.ScoringObserver;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,39 +40,39 @@ public final class ScoringEngine {
   static final String API_V2 = "v2";
   static final String API_CREDIT = "credit";
 
-  private final ModelRepository repository;
   private final InferenceRunner runner;
   private final EngineSettings settings;
-  private final ScoringMetrics metrics;
+  private final ScoringObserver metrics;
   private final Ticker ticker;
   private final IdempotencyCache idempotency;
-  private final AuditSink audit;
-  private final DecisionListener listener;
   private final FeatureStore features;
   private final Router router;
   private final Executor shadowExecutor;
+  private final VersionLeases leases;
+  private final V2SchemaCheck v2Schema;
+  private final CreditDecider decider;
 
   public ScoringEngine(
       ModelRepository repository,
       InferenceRunner runner,
       EngineSettings settings,
-      ScoringMetrics metrics,
+      ScoringObserver metrics,
       Ticker ticker,
       AuditSink audit,
       DecisionListener listener,
       FeatureStore features,
       Router router,
       Executor shadowExecutor) {
-    this.repository = repository;
     this.runner = runner;
     this.settings = settings;
     this.metrics = metrics;
     this.ticker = ticker;
-    this.audit = audit;
-    this.listener = listener;
     this.features = features;
     this.router = router;
     this.shadowExecutor = shadowExecutor;
+    this.leases = new VersionLeases(repository, router);
+    this.v2Schema = new V2SchemaCheck(settings.maxRequestRows());
+    this.decider = new CreditDecider(settings.reasonCount(), audit, listener, metrics);
     this.idempotency =
         new IdempotencyCache(
             settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
@@ -91,8 +88,8 @@ public final class ScoringEngine {
     ModelVersion version = null;
     CompletableFuture<InferResult> result;
     try {
-      version = leaseRouted(request.model(), request.version(), null);
-      List<String> outputs = validate(version, request);
+      version = leases.routed(request.model(), request.version(), null);
+      List<String> outputs = v2Schema.outputs(version, request);
       ModelVersion v = version;
       result =
           runner
@@ -126,7 +123,7 @@ public final class ScoringEngine {
     CompletableFuture<CreditResult> result;
     try {
       version =
-          leaseRouted(settings.creditModel(), request.version(), firstId(request.applicants()));
+          leases.routed(settings.creditModel(), request.version(), firstId(request.applicants()));
       result = scoreWith(version, request);
       String fallback = router.policy(settings.creditModel()).fallback();
       if (request.version() == null && fallback != null && !fallback.equals(version.version())) {
@@ -154,7 +151,7 @@ public final class ScoringEngine {
       ModelVersion primary, String fallbackVersion, CreditRequest request, Throwable failure) {
     ModelVersion fallback;
     try {
-      fallback = lease(primary.name(), fallbackVersion);
+      fallback = leases.lease(primary.name(), fallbackVersion);
     } catch (RuntimeException notServed) {
       return CompletableFuture.failedFuture(failure);
     }
@@ -194,14 +191,7 @@ public final class ScoringEngine {
     }
     // Applicants that carry an id but not every field are completed from the feature store, all
     // in one lookup; the others never wait for it (and still score when it is down).
-    List<String> lookups = new ArrayList<>(0);
-    for (Map<String, Object> applicant : applicants) {
-      if (applicant != null
-          && applicant.get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
-          && !credit.encoder().isComplete(applicant)) {
-        lookups.add(id);
-      }
-    }
+    List<String> lookups = ApplicantAssembler.lookups(credit.encoder(), applicants);
     CompletableFuture<CreditResult> result;
     if (lookups.isEmpty()) {
       result = encodeAndRun(version, credit, request, Map.of());
@@ -212,7 +202,7 @@ public final class ScoringEngine {
               .lookup(lookups)
               .handle(
                   (found, error) -> {
-                    metrics.stage(ScoringMetrics.STAGE_FEATURES, System.nanoTime() - lookupStart);
+                    metrics.stage(ScoringObserver.STAGE_FEATURES, System.nanoTime() - lookupStart);
                     if (error != null) {
                       throw featureStoreDown(error);
                     }
@@ -246,95 +236,35 @@ public final class ScoringEngine {
       CreditRequest request,
       Map<String, StoredApplicant> stored) {
     long encodeStart = System.nanoTime();
-    List<Map<String, Object>> applicants = request.applicants();
-    CreditFeatureEncoder encoder = credit.encoder();
-    int n = applicants.size();
-    int width = encoder.width();
-    float[] rows = new float[n * width];
-    String[] ids = new String[n];
-    List<Map<String, Object>> complete = new ArrayList<>(n);
-    List<FieldError> errors = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String path = "applicants[" + i + "]";
-      Map<String, Object> applicant = applicants.get(i);
-      complete.add(applicant);
-      if (applicant == null) {
-        errors.add(new FieldError(path, "must be an object, not null"));
-        continue;
-      }
-      Object id = applicant.get(CreditFeatureEncoder.APPLICANT_ID);
-      if (id != null && !(id instanceof String)) {
-        errors.add(
-            new FieldError(path + "." + CreditFeatureEncoder.APPLICANT_ID, "must be a string"));
-      }
-      ids[i] = id instanceof String s ? s : null;
-      Map<String, Object> fields = applicant;
-      StoredApplicant found = ids[i] == null ? null : stored.get(ids[i]);
-      if (found != null && !encoder.isComplete(applicant)) {
-        if (applicant.size() == 1) {
-          StoredApplicant.Encoded encoded = found.encodedFor(encoder);
-          complete.set(i, found.fields());
-          if (encoded.row() != null) {
-            System.arraycopy(encoded.row(), 0, rows, i * width, width);
-          } else {
-            for (FieldError e : encoded.problems()) {
-              errors.add(
-                  new FieldError(
-                      path + e.field(),
-                      e.problem() + " (value stored for applicant " + ids[i] + ")"));
-            }
-          }
-          continue;
-        }
-        Map<String, Object> merged = new HashMap<>(found.fields());
-        merged.putAll(applicant); // the request's values win
-        fields = merged;
-        complete.set(i, merged);
-      } else if (ids[i] != null && !encoder.isComplete(applicant)) {
-        errors.add(
-            new FieldError(
-                path + "." + CreditFeatureEncoder.APPLICANT_ID,
-                "'"
-                    + ids[i]
-                    + "' is not in the feature store; send the applicant's fields below, or a"
-                    + " known id"));
-      }
-      encoder.encode(fields, rows, i * width, path, errors);
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
+    ApplicantAssembler.Assembled assembled =
+        ApplicantAssembler.assemble(credit.encoder(), request.applicants(), stored);
+    int n = assembled.size();
+    int width = credit.encoder().width();
     String requestId =
         request.requestId() != null ? request.requestId() : UUID.randomUUID().toString();
     // With reasons by perturbation, each applicant's row is followed by one perturbed row per
     // field, all scored in the same inference call.
     boolean explain = settings.reasonCount() > 0;
     int per = explain ? credit.explainer().rowsPerApplicant() : 1;
-    float[] input = per > 1 ? credit.explainer().expand(rows, n) : rows;
+    float[] input = per > 1 ? credit.explainer().expand(assembled.rows(), n) : assembled.rows();
     Tensor tensor =
         new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
     DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
-    metrics.stage(ScoringMetrics.STAGE_ENCODE, System.nanoTime() - encodeStart);
+    metrics.stage(ScoringObserver.STAGE_ENCODE, System.nanoTime() - encodeStart);
     return runner
         .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
         .thenApply(
             out -> {
               CreditResult answer =
-                  decide(
-                      version,
-                      credit,
-                      policy,
-                      requestId,
-                      ids,
-                      complete,
-                      explain,
-                      rows,
-                      per,
+                  decider.decide(
+                      new CreditDecider.Scored(
+                          version, credit, policy, requestId, assembled, explain, per),
                       (float[]) out.get(0).data());
               String shadow = router.shadow(version.name(), version.version());
               if (shadow != null) {
                 try {
-                  shadowExecutor.execute(() -> shadow(version, shadow, complete, answer));
+                  shadowExecutor.execute(
+                      () -> shadow(version, shadow, assembled.applicants(), answer));
                 } catch (RejectedExecutionException full) {
                   metrics.shadowDropped(version.name());
                 }
@@ -354,7 +284,7 @@ public final class ScoringEngine {
       CreditResult answer) {
     ModelVersion shadow;
     try {
-      shadow = lease(primary.name(), shadowVersion);
+      shadow = leases.lease(primary.name(), shadowVersion);
     } catch (RuntimeException notServed) {
       metrics.shadowFailed(primary.name(), primary.version(), shadowVersion);
       return;
@@ -363,14 +293,7 @@ public final class ScoringEngine {
       ModelVersion.Credit credit = shadow.credit().orElseThrow();
       int n = applicants.size();
       int width = credit.encoder().width();
-      float[] rows = new float[n * width];
-      List<FieldError> errors = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        credit.encoder().encode(applicants.get(i), rows, i * width, "", errors);
-      }
-      if (!errors.isEmpty()) {
-        throw new InvalidInputException(errors);
-      }
+      float[] rows = ApplicantAssembler.assemble(credit.encoder(), applicants, Map.of()).rows();
       DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
       runner
           .run(
@@ -405,147 +328,6 @@ public final class ScoringEngine {
     }
   }
 
-  private CreditResult decide(
-      ModelVersion version,
-      ModelVersion.Credit credit,
-      DecisionPolicy policy,
-      String requestId,
-      String[] ids,
-      List<Map<String, Object>> applicants,
-      boolean explain,
-      float[] rows,
-      int per,
-      float[] probabilities) {
-    long decideStart = System.nanoTime();
-    double[] pd = new double[probabilities.length / credit.outputColumns()];
-    for (int r = 0; r < pd.length; r++) {
-      pd[r] = probabilities[r * credit.outputColumns() + credit.defaultColumn()];
-    }
-    List<CreditResult.Applicant> results = new ArrayList<>(ids.length);
-    double[] decided = new double[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      Map<String, Object> applicant = applicants.get(i);
-      double p = pd[i * per];
-      decided[i] = p;
-      DecisionPolicy.Verdict verdict = policy.decide(p, applicant);
-      int points = credit.scoreScale().points(p);
-      List<Reason> reasons =
-          explain
-              ? credit.explainer().reasons(pd, rows, i, applicant, settings.reasonCount())
-              : List.of();
-      metrics.decision(version.name(), version.version(), verdict.decision(), p);
-      results.add(
-          new CreditResult.Applicant(
-              ids[i], p, points, verdict.decision(), verdict.rule(), reasons));
-      audit.record(
-          new AuditRecord(
-              requestId,
-              ids[i],
-              version.name(),
-              version.version(),
-              version.sha256(),
-              policy.version(),
-              verdict.rule(),
-              Fingerprints.ofAllBut(applicant, CreditFeatureEncoder.APPLICANT_ID),
-              p,
-              points,
-              verdict.decision().wireName(),
-              reasons.stream().map(Reason::code).toList()));
-    }
-    listener.decided(version, applicants, decided);
-    metrics.stage(ScoringMetrics.STAGE_DECIDE, System.nanoTime() - decideStart);
-    return new CreditResult(
-        requestId, version.name(), version.version(), policy.version(), results, false);
-  }
-
-  /** Checks the inputs against the version's schema; returns the outputs to compute. */
-  private List<String> validate(ModelVersion version, InferRequest request) {
-    List<FieldError> errors = new ArrayList<>();
-    List<Tensor> inputs = request.inputs() == null ? List.of() : request.inputs();
-    Set<String> given = new HashSet<>();
-    for (Tensor t : inputs) {
-      String field = "inputs." + t.name();
-      TensorMeta meta = find(version.inputs(), t.name());
-      if (!given.add(t.name())) {
-        errors.add(new FieldError(field, "is given more than once"));
-      } else if (meta == null) {
-        errors.add(
-            new FieldError(
-                field,
-                "is not an input of "
-                    + version.id()
-                    + " (inputs: "
-                    + names(version.inputs())
-                    + ")"));
-      } else if (meta.datatype() != t.datatype()) {
-        errors.add(
-            new FieldError(
-                field, "has datatype " + t.datatype() + " but the model takes " + meta.datatype()));
-      } else if (!meta.accepts(t.shape())) {
-        errors.add(
-            new FieldError(
-                field,
-                "has shape "
-                    + Arrays.toString(t.shape())
-                    + " but the model takes "
-                    + Arrays.toString(meta.shape())
-                    + " (-1: any size)"));
-      } else if (t.shape().length > 0
-          && meta.shape()[0] < 0
-          && t.shape()[0] > settings.maxRequestRows()) {
-        errors.add(
-            new FieldError(
-                field,
-                "has "
-                    + t.shape()[0]
-                    + " rows; at most "
-                    + settings.maxRequestRows()
-                    + " per call"));
-      }
-    }
-    for (TensorMeta meta : version.inputs()) {
-      if (!given.contains(meta.name())) {
-        errors.add(new FieldError("inputs." + meta.name(), "is required by " + version.id()));
-      }
-    }
-    List<String> outputs = new ArrayList<>();
-    if (request.outputs() == null || request.outputs().isEmpty()) {
-      version.outputs().forEach(o -> outputs.add(o.name()));
-    } else {
-      for (String name : request.outputs()) {
-        if (find(version.outputs(), name) == null) {
-          errors.add(
-              new FieldError(
-                  "outputs." + name,
-                  "is not an output of "
-                      + version.id()
-                      + " (outputs: "
-                      + names(version.outputs())
-                      + ")"));
-        } else if (!outputs.contains(name)) {
-          outputs.add(name);
-        }
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
-    return outputs;
-  }
-
-  private static TensorMeta find(List<TensorMeta> metas, String name) {
-    for (TensorMeta m : metas) {
-      if (m.name().equals(name)) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private static List<String> names(List<TensorMeta> metas) {
-    return metas.stream().map(TensorMeta::name).toList();
-  }
-
   private static int rowsOf(InferRequest request) {
     if (request.inputs() == null || request.inputs().isEmpty()) {
       return 0;
@@ -563,40 +345,10 @@ public final class ScoringEngine {
         : null;
   }
 
-  /**
-   * The version the router chooses, leased. An explicit version must exist; a routed one that is
-   * not served (e.g. a canary being rolled back) falls back to the latest.
-   */
-  private ModelVersion leaseRouted(String model, String explicit, String stickyKey) {
-    String chosen = router.choose(model, explicit, stickyKey);
-    if (explicit != null || chosen == null) {
-      return lease(model, chosen);
-    }
-    try {
-      return lease(model, chosen);
-    } catch (ScoringException e) {
-      return lease(model, null);
-    }
-  }
-
-  /**
-   * Resolves a version and takes a lease on it, so a reload cannot close it under this request
-   * (released in {@link #record}). A version retired between the two steps is resolved again.
-   */
-  private ModelVersion lease(String model, String version) {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      ModelVersion v = repository.resolve(model, version);
-      if (v.model().tryAcquire()) {
-        return v;
-      }
-    }
-    throw ScoringException.notReady("model " + model + " is being reloaded; retry");
-  }
-
   private <T> CompletableFuture<T> record(
       String api, ModelVersion version, CompletableFuture<T> result, long start, int rows) {
-    String model = version == null ? ScoringMetrics.UNRESOLVED : version.name();
-    String ver = version == null ? ScoringMetrics.UNRESOLVED : version.version();
+    String model = version == null ? ScoringObserver.UNRESOLVED : version.name();
+    String ver = version == null ? ScoringObserver.UNRESOLVED : version.version();
     return result.whenComplete(
         (ok, error) -> {
           if (version != null) {

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.TestModels;
+import io.creditscorer.base.Ticker;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
-import io.creditscorer.scoring.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;

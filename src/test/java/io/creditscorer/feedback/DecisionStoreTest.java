@@ -241,20 +241,6 @@ class DecisionStoreTest {
     assertEquals(3, Files.readAllLines(file).size(), "r1, the torn line, r3");
   }
 
-  @Test
-  void theSingleFileOfEarlierVersionsIsReadAsTheOldestSegment() throws Exception {
-    Files.writeString(
-        dir.resolve(DecisionStore.LEGACY_FILE),
-        "{\"type\":\"decision\",\"seq\":7,\"request_id\":\"old\",\"model_name\":\"credit-risk\","
-            + "\"model_version\":\"2\",\"probability_of_default\":0.1,\"score\":600,"
-            + "\"decision\":\"approve\",\"decided_at\":\"2026-01-05T09:00:00Z\"}\n");
-    try (DecisionStore store = open(100)) {
-      store.add(List.of(decision("new", "B", 0.2, T0)));
-      assertEquals(List.of("old", "new"), requestIds(store));
-      assertEquals(8, store.contents().get(1).seq());
-    }
-  }
-
   List<Path> segmentFiles() throws Exception {
     try (var files = Files.list(dir)) {
       return files.sorted().toList();

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.TestModels;
+import io.creditscorer.base.Ticker;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
 import io.creditscorer.error.InvalidInputException;
@@ -18,7 +18,6 @@ import io.creditscorer.routing.Router;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.scoring.Ticker;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.TrainCreditModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,7 +52,6 @@ class ModelReloadTest {
     repository =
         new ModelRepository(
             new RepositorySettings(root, RepositorySettings.VersionPolicy.ALL, 1, 2),
-            OrtEnvironment.getEnvironment(),
             SessionSettings.defaults());
     repository.loadAll();
   }

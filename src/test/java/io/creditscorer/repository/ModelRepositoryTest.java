@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.creditscorer.TestModels;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.DataType;
@@ -22,9 +21,7 @@ class ModelRepositoryTest {
 
   ModelRepository open(Path root, RepositorySettings.VersionPolicy policy, int latest) {
     return new ModelRepository(
-        new RepositorySettings(root, policy, latest, 2),
-        OrtEnvironment.getEnvironment(),
-        SessionSettings.defaults());
+        new RepositorySettings(root, policy, latest, 2), SessionSettings.defaults());
   }
 
   @Test

@@ -66,7 +66,7 @@ public record LoadSettings(
    * from 1 req/s to {@code rps} over {@code warmup}. An open model started cold at its full rate
    * meets a service and a load generator whose JIT is still at work; the answers slow down, the
    * generator's shared pool opens a connection for every request that finds none free, and each new
-   * connection slows the service further (docs/BENCHMARKS.md, section 11).
+   * connection slows the service further (docs/BENCHMARKS.md, "Load tests and soak").
    */
   public enum Shape {
     /** {@code rps} for {@code duration}. */

@@ -1,5 +1,6 @@
 package io.creditscorer.api.grpc;
 
+import io.creditscorer.api.ServerInfo;
 import io.creditscorer.api.grpc.v2.GRPCInferenceServiceGrpc;
 import io.creditscorer.api.grpc.v2.ModelInferRequest;
 import io.creditscorer.api.grpc.v2.ModelInferResponse;
@@ -19,7 +20,6 @@ import io.creditscorer.api.grpc.v2.ServerMetadataRequest;
 import io.creditscorer.api.grpc.v2.ServerMetadataResponse;
 import io.creditscorer.api.grpc.v2.ServerReadyRequest;
 import io.creditscorer.api.grpc.v2.ServerReadyResponse;
-import io.creditscorer.app.ServerInfo;
 import io.creditscorer.control.ApiKeys;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.TensorMeta;

@@ -1,6 +1,6 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.base.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 

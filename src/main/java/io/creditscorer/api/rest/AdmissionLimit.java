@@ -1,7 +1,6 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.app.ScorerConfig;
-import io.creditscorer.scoring.Ticker;
+import io.creditscorer.base.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +28,8 @@ public class AdmissionLimit {
   private final Counter rejected;
   private final Counter burst;
 
-  public AdmissionLimit(ScorerConfig config, MeterRegistry registry) {
-    ScorerConfig.Http http = config.http();
+  public AdmissionLimit(HttpSettings config, MeterRegistry registry) {
+    HttpSettings http = config;
     this.admission =
         new Admission(
             http.maxInflight(),

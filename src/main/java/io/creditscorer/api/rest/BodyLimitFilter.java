@@ -1,6 +1,5 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.app.ScorerConfig;
 import io.creditscorer.error.ScoringException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -10,8 +9,8 @@ public class BodyLimitFilter {
 
   private final long maxBodyBytes;
 
-  public BodyLimitFilter(ScorerConfig config) {
-    this.maxBodyBytes = config.http().maxBodyBytes();
+  public BodyLimitFilter(HttpSettings config) {
+    this.maxBodyBytes = config.maxBodyBytes();
   }
 
   @ServerRequestFilter(preMatching = true)

@@ -1,6 +1,5 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.app.ScorerConfig;
 import io.creditscorer.scoring.ScoringEngine;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -25,9 +24,9 @@ public class CreditResource {
   private final ScoringEngine engine;
   private final long maxBodyBytes;
 
-  public CreditResource(ScoringEngine engine, ScorerConfig config) {
+  public CreditResource(ScoringEngine engine, HttpSettings config) {
     this.engine = engine;
-    this.maxBodyBytes = config.http().maxBodyBytes();
+    this.maxBodyBytes = config.maxBodyBytes();
   }
 
   @POST

@@ -7,8 +7,9 @@ import jakarta.inject.Singleton;
 
 /**
  * Answers write their doubles and floats in shortest form with Jackson's Schubfach writer: the same
- * values, several times faster than {@code Double.toString} on Java 17. A credit answer carries a
- * probability and an impact per reason; a V2 answer its output tensors.
+ * values as {@code Double.toString} with less work per number on Java 17 (docs/BENCHMARKS.md,
+ * "Design choices and their measured cost"). A credit answer carries a probability and an impact
+ * per reason; a V2 answer its output tensors.
  */
 @Singleton
 public class FastNumbers implements ObjectMapperCustomizer {

@@ -1,6 +1,5 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.app.ScorerConfig;
 import io.creditscorer.feedback.OutcomeFeedback;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,9 +24,9 @@ public class FeedbackResource {
   private final OutcomeFeedback feedback;
   private final long maxBodyBytes;
 
-  public FeedbackResource(OutcomeFeedback feedback, ScorerConfig config) {
+  public FeedbackResource(OutcomeFeedback feedback, HttpSettings config) {
     this.feedback = feedback;
-    this.maxBodyBytes = config.http().maxBodyBytes();
+    this.maxBodyBytes = config.maxBodyBytes();
   }
 
   @POST

@@ -1,7 +1,6 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.app.ScorerConfig;
-import io.creditscorer.app.ServerInfo;
+import io.creditscorer.api.ServerInfo;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
@@ -31,10 +30,10 @@ public class V2Resource {
   private final ModelRepository repository;
   private final long maxBodyBytes;
 
-  public V2Resource(ScoringEngine engine, ModelRepository repository, ScorerConfig config) {
+  public V2Resource(ScoringEngine engine, ModelRepository repository, HttpSettings config) {
     this.engine = engine;
     this.repository = repository;
-    this.maxBodyBytes = config.http().maxBodyBytes();
+    this.maxBodyBytes = config.maxBodyBytes();
   }
 
   /** Server metadata. */

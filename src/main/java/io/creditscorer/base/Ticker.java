@@ -1,4 +1,4 @@
-package io.creditscorer.scoring;
+package io.creditscorer.base;
 
 /**
  * A source of nanosecond time, injected wherever time decides behaviour (deadlines, batching

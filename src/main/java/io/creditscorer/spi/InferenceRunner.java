@@ -1,5 +1,6 @@
-package io.creditscorer.scoring;
+package io.creditscorer.spi;
 
+import io.creditscorer.base.Ticker;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.repository.ModelVersion;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.creditscorer.scoring;
+package io.creditscorer.spi;
 
 /** Where decisions are recorded for audit. Implementations must not block for long or throw. */
 @FunctionalInterface

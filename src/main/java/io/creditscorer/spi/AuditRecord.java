@@ -1,4 +1,4 @@
-package io.creditscorer.scoring;
+package io.creditscorer.spi;
 
 import java.util.List;
 

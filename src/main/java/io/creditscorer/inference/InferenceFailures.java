@@ -1,4 +1,4 @@
-package io.creditscorer.scoring;
+package io.creditscorer.inference;
 
 import ai.onnxruntime.OrtException;
 import io.creditscorer.error.ScoringException;

@@ -1,4 +1,4 @@
-package io.creditscorer.app;
+package io.creditscorer.api;
 
 /** What the server says about itself in Open Inference Protocol metadata, on every door. */
 public final class ServerInfo {

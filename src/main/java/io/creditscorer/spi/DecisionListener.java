@@ -1,4 +1,4 @@
-package io.creditscorer.scoring;
+package io.creditscorer.spi;
 
 import io.creditscorer.repository.ModelVersion;
 import java.util.List;

@@ -1,0 +1,76 @@
+package io.creditscorer.app;
+
+import io.creditscorer.base.BackgroundLoop;
+import io.creditscorer.journal.RotatingFile;
+import io.creditscorer.monitoring.DriftMonitor;
+import io.creditscorer.monitoring.LogAuditSink;
+import io.creditscorer.monitoring.ScoringMetrics;
+import io.creditscorer.spi.DecisionListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What watches the engine: its meters, the audit log ({@code scorer.audit.*}) and the drift windows
+ * ({@code scorer.drift.*}), each with the background thread it owns, stopped when the application
+ * stops.
+ */
+@Singleton
+public class MonitoringBeans {
+
+  /** How often the drift monitor folds queued observations into its windows. */
+  private static final Duration DRIFT_PERIOD = Duration.ofMillis(10);
+
+  /** The drift listener and the loop that feeds its windows ({@code null} when drift is off). */
+  record Drift(DecisionListener listener, BackgroundLoop loop) {}
+
+  @Produces
+  @Singleton
+  ScoringMetrics metrics(MeterRegistry registry) {
+    return new ScoringMetrics(registry);
+  }
+
+  @Produces
+  @Singleton
+  LogAuditSink auditLog(ScorerConfig config, MeterRegistry registry) {
+    ScorerConfig.Audit audit = config.audit();
+    RotatingFile file =
+        RotatingFile.open(
+            audit.path(),
+            audit.maxFileSize().asLongValue(),
+            audit.maxBackups(),
+            "the audit log (scorer.audit.path)");
+    return LogAuditSink.start(
+        Clock.systemUTC(),
+        file,
+        audit.queueCapacity(),
+        audit.interval(),
+        audit.maxWait(),
+        registry);
+  }
+
+  /** Writes what is queued, then closes the file. */
+  void closeAuditLog(@Disposes LogAuditSink auditLog) {
+    auditLog.close();
+  }
+
+  @Produces
+  @Singleton
+  Drift drift(ScorerConfig config, MeterRegistry registry) {
+    ScorerConfig.Drift drift = config.drift();
+    if (!drift.enabled()) {
+      return new Drift(DecisionListener.none(), null);
+    }
+    DriftMonitor monitor = new DriftMonitor(drift.windowRows(), drift.queueCapacity(), registry);
+    return new Drift(monitor, monitor.start(DRIFT_PERIOD));
+  }
+
+  void closeDrift(@Disposes Drift drift) {
+    if (drift.loop() != null) {
+      drift.loop().close();
+    }
+  }
+}

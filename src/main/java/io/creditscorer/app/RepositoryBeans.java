@@ -1,0 +1,38 @@
+package io.creditscorer.app;
+
+import io.creditscorer.inference.SessionSettings;
+import io.creditscorer.repository.ModelRepository;
+import io.creditscorer.repository.RepositorySettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The model repository, from {@code scorer.repository.*} and {@code scorer.onnx.*}. */
+@Singleton
+public class RepositoryBeans {
+
+  @Produces
+  @Singleton
+  ModelRepository repository(ScorerConfig config, MeterRegistry registry) {
+    ScorerConfig.Onnx onnx = config.onnx();
+    ScorerConfig.Repository repo = config.repository();
+    ModelRepository repository =
+        new ModelRepository(
+            new RepositorySettings(
+                repo.path(), repo.versionPolicy(), repo.latest(), repo.warmupRuns()),
+            new SessionSettings(onnx.intraOpThreads(), onnx.interOpThreads(), onnx.optimization()));
+    Gauge.builder("scorer.model.load.failures", repository, r -> r.failures().size())
+        .description("Model versions found in the repository that failed to load")
+        .register(registry);
+    Gauge.builder("scorer.models.ready", repository, r -> r.isReady() ? 1 : 0)
+        .description("1 once every model has loaded and warmed up")
+        .register(registry);
+    return repository;
+  }
+
+  void close(@Disposes ModelRepository repository) {
+    repository.close();
+  }
+}

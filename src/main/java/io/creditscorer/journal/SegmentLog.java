@@ -1,0 +1,236 @@
+package io.creditscorer.journal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * An append-only log of JSON lines in numbered segment files, {@code <prefix><first seq>.jsonl}, in
+ * one directory. Records carry increasing sequence numbers; a segment is closed once it holds
+ * {@code recordsPerSegment} records and the next is named by the next record's number. Other lines
+ * (about a record already written) go to the newest segment. Every line of a segment is about a
+ * record numbered below the next segment's first, so once the owner no longer needs a number, the
+ * segments wholly below it are deleted ({@link #dropBelow}): disk use stays within the live content
+ * plus about one segment, and nothing is ever rewritten.
+ *
+ * <p>Not thread-safe: its owner serialises calls.
+ */
+public final class SegmentLog implements AutoCloseable {
+
+  private static final String SUFFIX = ".jsonl";
+  private static final Logger LOG = Logger.getLogger(SegmentLog.class);
+
+  /** What a replayed line was. */
+  public enum Line {
+    /** A record (counts towards its segment's size). */
+    RECORD,
+    /** A line about an earlier record. */
+    OTHER,
+    /** Unreadable (e.g. torn by a crash mid-write): skipped and counted. */
+    BAD
+  }
+
+  /** Reads one replayed line. */
+  @FunctionalInterface
+  public interface Replayer {
+    Line replay(String line);
+  }
+
+  /** Writes one line's JSON value (without the line end). */
+  @FunctionalInterface
+  public interface LineWriter {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static final class Segment {
+    final Path path;
+    final long firstSeq;
+    long records;
+    long lines;
+
+    Segment(Path path, long firstSeq) {
+      this.path = path;
+      this.firstSeq = firstSeq;
+    }
+  }
+
+  private final Path dir;
+  private final String prefix;
+  private final long recordsPerSegment;
+  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  private FileOutputStream out;
+  private JsonGenerator json;
+
+  public SegmentLog(Path dir, String prefix, long recordsPerSegment) {
+    this.dir = dir;
+    this.prefix = prefix;
+    this.recordsPerSegment = recordsPerSegment;
+  }
+
+  /**
+   * Replays every segment, oldest first, line by line; returns how many lines were unreadable.
+   * Blank lines are skipped.
+   */
+  public int replay(Replayer replayer) throws IOException {
+    Files.createDirectories(dir);
+    int bad = 0;
+    for (Segment segment : listSegments()) {
+      segments.addLast(segment);
+      try (Stream<String> lines = Files.lines(segment.path, StandardCharsets.UTF_8)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          segment.lines++;
+          if (line.isBlank()) {
+            continue;
+          }
+          switch (replayer.replay(line)) {
+            case RECORD -> segment.records++;
+            case BAD -> bad++;
+            case OTHER -> {}
+          }
+        }
+      }
+    }
+    return bad;
+  }
+
+  private List<Segment> listSegments() throws IOException {
+    List<Segment> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(prefix) && name.endsWith(SUFFIX)) {
+          String seq = name.substring(prefix.length(), name.length() - SUFFIX.length());
+          try {
+            found.add(new Segment(f, Long.parseLong(seq)));
+          } catch (NumberFormatException notOurs) {
+            LOG.warnf("%s: ignoring %s (not a segment name)", dir, name);
+          }
+        }
+      }
+    }
+    found.sort((a, b) -> Long.compare(a.firstSeq, b.firstSeq));
+    return found;
+  }
+
+  /**
+   * Opens the newest segment for appending, or a new one named {@code nextSeq} when there is none
+   * or it is full. A torn last line is ended first, so the next line starts on its own.
+   */
+  public void openForAppend(long nextSeq) throws IOException {
+    Segment newest = segments.peekLast();
+    if (newest == null || newest.records >= recordsPerSegment) {
+      startSegment(nextSeq);
+      return;
+    }
+    boolean torn = false;
+    long size = Files.size(newest.path);
+    if (size > 0) {
+      try (var channel = Files.newByteChannel(newest.path)) {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        channel.position(size - 1).read(last);
+        torn = last.get(0) != '\n';
+      }
+    }
+    open(newest);
+    if (torn) {
+      json.writeRaw('\n');
+      json.flush();
+    }
+  }
+
+  /** Appends record {@code seq}, starting a new segment first when the newest is full. */
+  public void appendRecord(long seq, LineWriter line) throws IOException {
+    if (segments.peekLast().records >= recordsPerSegment) {
+      startSegment(seq);
+    }
+    append(line);
+    segments.peekLast().records++;
+  }
+
+  /** Appends a line about an earlier record to the newest segment. */
+  public void append(LineWriter line) throws IOException {
+    line.write(json);
+    json.writeRaw('\n');
+    segments.peekLast().lines++;
+  }
+
+  /** Hands what was appended to the operating system. */
+  public void flush() throws IOException {
+    json.flush();
+  }
+
+  /** Flushes and syncs the newest segment to the device. */
+  public void sync() throws IOException {
+    json.flush();
+    out.getFD().sync();
+  }
+
+  /**
+   * Deletes the oldest segments while the next one starts at or below {@code oldestNeeded}: nothing
+   * they hold is needed. The newest segment is never deleted.
+   */
+  public void dropBelow(long oldestNeeded) throws IOException {
+    while (segments.size() > 1) {
+      Iterator<Segment> oldestFirst = segments.iterator();
+      Segment oldest = oldestFirst.next();
+      if (oldestNeeded < oldestFirst.next().firstSeq) {
+        return;
+      }
+      Files.deleteIfExists(oldest.path);
+      segments.pollFirst();
+      LOG.debugf("%s: deleted %s, nothing in it is needed", dir, oldest.path);
+    }
+  }
+
+  /** Syncs and closes the newest segment and starts the next, named {@code firstSeq}. */
+  private void startSegment(long firstSeq) throws IOException {
+    if (json != null) {
+      sync();
+      json.close();
+    }
+    Segment next =
+        new Segment(dir.resolve(String.format("%s%019d%s", prefix, firstSeq, SUFFIX)), firstSeq);
+    segments.addLast(next);
+    open(next);
+  }
+
+  private void open(Segment segment) throws IOException {
+    out = new FileOutputStream(segment.path.toFile(), true);
+    json = JsonLines.FACTORY.createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /** Lines in the segments on disk. */
+  public long lines() {
+    return segments.stream().mapToLong(s -> s.lines).sum();
+  }
+
+  /** Segments on disk. */
+  public int segments() {
+    return segments.size();
+  }
+
+  /** Syncs and closes the newest segment; later calls do nothing. */
+  @Override
+  public void close() throws IOException {
+    if (json == null) {
+      return;
+    }
+    try {
+      sync();
+      json.close();
+    } finally {
+      json = null;
+    }
+  }
+}
