@@ -97,7 +97,7 @@ public class FeatureStoreBenchmark {
                 0,
                 EngineSettings.PolicyOverride.none(),
                 Duration.ofMinutes(10),
-                1000),
+                64L << 20),
             new ScoringMetrics(new SimpleMeterRegistry()),
             Ticker.system(),
             record -> {},

@@ -80,7 +80,7 @@ public class EngineBeans {
                 boxed(policy.declineAtOrAbove()),
                 boxed(policy.maxAutoApproveAmount())),
             credit.idempotency().window(),
-            credit.idempotency().maxKeys()),
+            credit.idempotency().maxBytes().asLongValue()),
         metrics,
         Ticker.system(),
         record -> {

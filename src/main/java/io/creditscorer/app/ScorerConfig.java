@@ -368,13 +368,16 @@ public interface ScorerConfig {
       OptionalDouble maxAutoApproveAmount();
     }
 
-    /** Keys are kept for the window, at most max-keys of them. */
+    /**
+     * Keys are kept for the window; together with their answers they weigh at most max-bytes (the
+     * least recently used go first).
+     */
     interface Idempotency {
       @WithDefault("10m")
       Duration window();
 
-      @WithDefault("100000")
-      int maxKeys();
+      @WithDefault("64M")
+      MemorySize maxBytes();
     }
   }
 }

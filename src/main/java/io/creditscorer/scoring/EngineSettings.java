@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param reasonCount reason codes per credit answer; 0 turns explanation off
  * @param policyOverride configured decision-policy values that replace the descriptor's
  * @param idempotencyWindow how long an Idempotency-Key's answer is kept
- * @param idempotencyMaxKeys most keys kept at once
+ * @param idempotencyMaxBytes most bytes the kept keys and answers may hold together
  */
 public record EngineSettings(
     int maxRequestRows,
@@ -21,7 +21,7 @@ public record EngineSettings(
     int reasonCount,
     PolicyOverride policyOverride,
     Duration idempotencyWindow,
-    int idempotencyMaxKeys) {
+    long idempotencyMaxBytes) {
 
   /** Decision-policy values from configuration; {@code null} keeps the descriptor's. */
   public record PolicyOverride(
@@ -64,7 +64,10 @@ public record EngineSettings(
     }
   }
 
-  /** Defaults for embedding and tests: 4 reasons, no policy override, a 10-minute window. */
+  /**
+   * Defaults for embedding and tests: 4 reasons, no policy override, a 10-minute window of at most
+   * 64 MiB.
+   */
   public static EngineSettings defaults(String creditModel) {
     return new EngineSettings(
         4096,
@@ -73,6 +76,6 @@ public record EngineSettings(
         4,
         PolicyOverride.none(),
         Duration.ofMinutes(10),
-        100_000);
+        64L << 20);
   }
 }

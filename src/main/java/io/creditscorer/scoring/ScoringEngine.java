@@ -75,7 +75,7 @@ public final class ScoringEngine {
     this.decider = new CreditDecider(settings.reasonCount(), audit, listener, metrics);
     this.idempotency =
         new IdempotencyCache(
-            settings.idempotencyWindow().toNanos(), settings.idempotencyMaxKeys(), ticker);
+            settings.idempotencyWindow().toNanos(), settings.idempotencyMaxBytes(), ticker);
   }
 
   private long deadline(Duration timeout) {
