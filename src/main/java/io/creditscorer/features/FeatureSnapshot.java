@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import java.util.function.BiConsumer;
 public final class FeatureSnapshot {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final CsvRows CSV = new CsvRows('"');
   private static final TypeReference<LinkedHashMap<String, Object>> FIELDS =
       new TypeReference<>() {};
 
@@ -58,14 +58,14 @@ public final class FeatureSnapshot {
         Map<String, Object> fields;
         if (csv) {
           if (header == null) {
-            header = splitCsv(line);
+            header = CSV.split(line);
             if (!header.contains(CreditFeatureEncoder.APPLICANT_ID)) {
               throw new IOException(
                   where + "the header has no " + CreditFeatureEncoder.APPLICANT_ID + " column");
             }
             continue;
           }
-          List<String> values = splitCsv(line);
+          List<String> values = CSV.split(line);
           if (values.size() != header.size()) {
             throw new IOException(
                 where + "expected " + header.size() + " values, found " + values.size());
@@ -127,30 +127,5 @@ public final class FeatureSnapshot {
       return Double.parseDouble(v);
     }
     return v;
-  }
-
-  /** Splits one CSV line on commas outside double quotes ("" is a quote inside quotes). */
-  private static List<String> splitCsv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '"') {
-        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          quoted = !quoted;
-        }
-      } else if (c == ',' && !quoted) {
-        out.add(cur.toString().strip());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    out.add(cur.toString().strip());
-    return out;
   }
 }

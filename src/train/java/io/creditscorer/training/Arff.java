@@ -1,5 +1,6 @@
 package io.creditscorer.training;
 
+import io.creditscorer.features.CsvRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.Map;
  * optionally in single quotes, no sparse rows, no missing values.
  */
 public final class Arff {
+
+  private static final CsvRows VALUES = new CsvRows('\'');
 
   /** An attribute: numeric, or nominal with its declared categories in order. */
   public record Attribute(String name, boolean numeric, List<String> categories) {}
@@ -60,7 +63,7 @@ public final class Arff {
       } else if (!data && lower.startsWith("@data")) {
         data = true;
       } else if (data) {
-        List<String> values = split(line);
+        List<String> values = VALUES.split(line);
         if (values.size() != attributes.size()) {
           throw new IOException(
               file + ":" + lineNo + ": expected " + attributes.size() + " values");
@@ -83,33 +86,13 @@ public final class Arff {
     return new Arff(List.copyOf(attributes), List.copyOf(rows));
   }
 
-  private static Attribute parseAttribute(String rest) {
+  private static Attribute parseAttribute(String rest) throws IOException {
     int space = rest.indexOf(' ');
     String name = rest.substring(0, space);
     String type = rest.substring(space + 1).strip();
     if (type.startsWith("{")) {
-      return new Attribute(name, false, split(type.substring(1, type.lastIndexOf('}'))));
+      return new Attribute(name, false, VALUES.split(type.substring(1, type.lastIndexOf('}'))));
     }
     return new Attribute(name, true, List.of());
-  }
-
-  /** Splits on commas outside single quotes, unquoting and trimming each value. */
-  private static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\'') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(cur.toString().strip());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    out.add(cur.toString().strip());
-    return out;
   }
 }
