@@ -1,5 +1,6 @@
 package io.creditscorer;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,12 +58,9 @@ class GracefulShutdownIT {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
     try {
-      int status = 0;
-      for (int i = 0; i < 600 && status != 200; i++) {
-        status = statusOf(client, ready);
-        Thread.sleep(100);
-      }
-      assertEquals(200, status, "the service did not become ready; see " + log);
+      await("the service becomes ready; see " + log)
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> statusOf(client, ready) == 200);
 
       List<Map<String, Object>> applicants = new ArrayList<>();
       Arff arff = Arff.read(Path.of("data/credit-g.arff"));
@@ -105,20 +103,18 @@ class GracefulShutdownIT {
         c.start();
         clients.add(c);
       }
-      Thread.sleep(1000);
+      await("every client has been answered").until(() -> statuses.containsKey(200));
       service.destroy(); // SIGTERM
-      for (int i = 0; i < 200 && notReadyAt.get() == Long.MAX_VALUE; i++) {
-        if (statusOf(client, ready) == 503) {
-          notReadyAt.set(System.nanoTime());
-        }
-        Thread.sleep(20);
-      }
+      await("readiness turns DOWN after SIGTERM; see " + log)
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> statusOf(client, ready) == 503);
+      notReadyAt.set(System.nanoTime());
       assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service stopped; see " + log);
       stop.set(true);
       for (Thread c : clients) {
         c.join(10_000);
       }
-      assertTrue(notReadyAt.get() != Long.MAX_VALUE, "readiness turned DOWN after SIGTERM");
       assertTrue(
           answeredWhileNotReady.get() > 0,
           "requests were still answered while not ready: " + statuses);

@@ -8,7 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A real {@code redis-server} for tests, from the binary on PATH (Debian: {@code apt-get install
@@ -59,20 +61,22 @@ public final class RedisServer implements AutoCloseable {
       throw new IOException(
           "redis-server is not on PATH; install it with: apt-get install -y redis-server", e);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
-      }
-      try {
-        if (command("PING").contains("PONG")) {
-          return this;
-        }
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
+    Awaitility.await("redis-server on port " + port + " answers PING")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(this::answersPing);
+    return this;
+  }
+
+  private boolean answersPing() throws IOException {
+    if (!process.isAlive()) {
+      throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
     }
-    throw new IOException("redis-server on port " + port + " did not answer PING within 20 s");
+    try {
+      return command("PING").contains("PONG");
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   /** Stops the server (its data is gone: no persistence). */

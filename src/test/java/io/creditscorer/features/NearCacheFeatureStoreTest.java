@@ -1,5 +1,6 @@
 package io.creditscorer.features;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -179,12 +180,10 @@ class NearCacheFeatureStoreTest {
         "the stale value is served while the refresh runs");
     assertEquals(2, fetches.size(), "a refresh read was started");
     held[0].complete(null);
-    Object duration = null;
-    for (int i = 0; i < 500 && !Integer.valueOf(24).equals(duration); i++) {
-      duration = get(store.lookup(List.of("A0000"))).get("A0000").fields().get("duration");
-      Thread.sleep(10);
-    }
-    assertEquals(24, duration, "the refreshed value replaces the old one");
+    await("the refreshed value replaces the old one")
+        .until(
+            () -> get(store.lookup(List.of("A0000"))).get("A0000").fields().get("duration"),
+            Integer.valueOf(24)::equals);
 
     send(Request.cmd(Command.SET).arg("applicant:A0000").arg(changed("A0000", 36)));
     advance(Duration.ofMinutes(11)); // beyond the TTL: expired, read again on the next lookup

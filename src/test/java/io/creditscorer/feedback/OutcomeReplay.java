@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.awaitility.Awaitility;
 
 /**
  * Replays the German Credit data against a running service: scores every row (or the holdout rows
@@ -214,24 +215,19 @@ public final class OutcomeReplay {
   /** Polls the performance document until it was computed after the last report. */
   private JsonNode figures(String model, String version, Instant recordedAt)
       throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(options.patience());
-    while (true) {
-      JsonNode doc = get("/v1/credit/performance");
-      if (Instant.parse(doc.get("as_of").asText()).isAfter(recordedAt)) {
-        for (JsonNode v : doc.get("versions")) {
-          if (v.get("model").asText().equals(model) && v.get("version").asText().equals(version)) {
-            return v;
-          }
-        }
-        throw new IllegalStateException(
-            "the service reports no figures for " + model + "/" + version);
+    JsonNode doc =
+        Awaitility.await("the service's figures recomputed after the last report")
+            .atMost(options.patience())
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> get("/v1/credit/performance"),
+                d -> Instant.parse(d.get("as_of").asText()).isAfter(recordedAt));
+    for (JsonNode v : doc.get("versions")) {
+      if (v.get("model").asText().equals(model) && v.get("version").asText().equals(version)) {
+        return v;
       }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(
-            "the service's figures were not recomputed within " + options.patience());
-      }
-      Thread.sleep(200);
     }
+    throw new IllegalStateException("the service reports no figures for " + model + "/" + version);
   }
 
   private void print(Summary s) {

@@ -1,6 +1,7 @@
 package io.creditscorer.monitoring;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -50,17 +51,14 @@ public final class ExportedMetrics {
     } finally {
       routing(Map.of());
     }
-    String metrics = "";
-    for (int attempt = 0; attempt < 100; attempt++) {
-      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-      if (metrics.contains("scorer_drift_psi{")
-          && metrics.contains("scorer_outcome_auc{")
-          && metrics.contains("scorer_shadow_comparisons_total{")) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    return metrics;
+    // The background threads register their gauges after their first observation.
+    return await("drift, outcome and shadow meters are exported")
+        .until(
+            () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+            m ->
+                m.contains("scorer_drift_psi{")
+                    && m.contains("scorer_outcome_auc{")
+                    && m.contains("scorer_shadow_comparisons_total{"));
   }
 
   private static void routing(Map<String, Object> policy) {

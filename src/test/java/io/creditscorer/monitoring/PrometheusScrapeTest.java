@@ -21,10 +21,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,27 +119,28 @@ class PrometheusScrapeTest {
   /** Polls an instant query until it returns a finite number (Prometheus needs a few scrapes). */
   static double await(String base, String query, Runnable traffic) throws Exception {
     String url = base + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
-    String last = "";
-    for (int attempt = 0; attempt < 120; attempt++) {
-      traffic.run();
-      try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        last = r.body();
-        JsonNode result = JSON.readTree(last).path("data").path("result");
-        if (result.size() > 0) {
-          double v = Double.parseDouble(result.get(0).path("value").get(1).asText());
-          if (Double.isFinite(v)) {
-            return v;
-          }
-        }
-      } catch (IOException e) {
-        last = e.toString(); // not listening yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no value for " + query + "; last answer: " + last);
+    String[] last = {""};
+    return Awaitility.await("a value for " + query)
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              traffic.run();
+              try {
+                HttpResponse<String> r =
+                    HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last[0] = r.body();
+                JsonNode result = JSON.readTree(last[0]).path("data").path("result");
+                return result.size() > 0
+                    ? Double.parseDouble(result.get(0).path("value").get(1).asText())
+                    : Double.NaN;
+              } catch (IOException e) {
+                last[0] = e.toString(); // not listening yet
+                return Double.NaN;
+              }
+            },
+            Double::isFinite);
   }
 }

@@ -1,5 +1,6 @@
 package io.creditscorer.repository;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -223,7 +224,8 @@ class ModelReloadTest {
         install(swap % 2 == 0 ? "1" : "2", "2");
         ModelRepository.Changes c = repository.reload();
         assertEquals(List.of("credit-risk/2"), c.loaded(), "swap " + swap);
-        Thread.sleep(20); // let requests reach the new version
+        long answered = ok.get();
+        await("requests reach the new version").until(() -> ok.get() > answered);
       }
     } finally {
       stop.set(true);

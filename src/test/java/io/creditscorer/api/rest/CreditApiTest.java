@@ -1,6 +1,7 @@
 package io.creditscorer.api.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -243,11 +244,12 @@ public class CreditApiTest {
   @Test
   void driftGaugesAndDataQualityCountersArePublished() throws Exception {
     score(Map.of("applicants", List.of(applicant()))).statusCode(200);
-    String metrics = "";
-    for (int attempt = 0; attempt < 100 && !metrics.contains("scorer_drift_psi{"); attempt++) {
-      Thread.sleep(50); // the drift thread registers its gauges after its first observation
-      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
+    // The drift thread registers its gauges after its first observation.
+    String metrics =
+        await("drift gauges are exported")
+            .until(
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                m -> m.contains("scorer_drift_psi{"));
     assertTrue(
         metrics.contains(
             "scorer_drift_psi{feature=\"credit_amount\",model=\"credit-risk\",version=\"2\"}"),

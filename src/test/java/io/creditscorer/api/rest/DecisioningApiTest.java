@@ -1,6 +1,7 @@
 package io.creditscorer.api.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -159,17 +160,13 @@ class DecisioningApiTest {
   /** The audit lines of one request; the audit log is written in the background, so wait for it. */
   static List<String> auditLinesOf(String requestId) throws Exception {
     Path log = TestRepositoryResource.AUDIT_LOG;
-    for (int attempt = 0; attempt < 100; attempt++) {
-      if (Files.exists(log)) {
-        List<String> lines =
-            Files.readAllLines(log).stream().filter(l -> l.contains(requestId)).toList();
-        if (!lines.isEmpty()) {
-          return lines;
-        }
-      }
-      Thread.sleep(50);
-    }
-    return List.of();
+    return await("the audit line of " + requestId)
+        .until(
+            () ->
+                Files.exists(log)
+                    ? Files.readAllLines(log).stream().filter(l -> l.contains(requestId)).toList()
+                    : List.<String>of(),
+            lines -> !lines.isEmpty());
   }
 
   static String sha256(Path file) throws Exception {

@@ -1,6 +1,7 @@
 package io.creditscorer.api.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -188,16 +189,20 @@ public class FeedbackApiTest {
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> performanceAfter(String recordedAt) throws Exception {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      Map<String, Object> doc =
-          given().get("/v1/credit/performance").then().statusCode(200).extract().as(Map.class);
-      if (Instant.parse((String) doc.get("as_of")).isAfter(Instant.parse(recordedAt))) {
-        assertEquals(5000, ((Map<?, ?>) doc.get("window")).get("max_outcomes"));
-        return doc;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("performance not recomputed after " + recordedAt);
+    Map<String, Object> doc =
+        await("performance recomputed after " + recordedAt)
+            .until(
+                () ->
+                    (Map<String, Object>)
+                        given()
+                            .get("/v1/credit/performance")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .as(Map.class),
+                d -> Instant.parse((String) d.get("as_of")).isAfter(Instant.parse(recordedAt)));
+    assertEquals(5000, ((Map<?, ?>) doc.get("window")).get("max_outcomes"));
+    return doc;
   }
 
   @SuppressWarnings("unchecked")
