@@ -26,8 +26,10 @@ COPY --chown=10001:10001 data/applicants.jsonl /app/data/applicants.jsonl
 USER 10001
 EXPOSE 8080 9000
 # G1 with a short pause goal: in a pod with less than 2 CPUs or 1792 MiB the JVM would pick the serial
-# collector, whose full collections stopped the service for 0.4 s in the soak (docs/BENCHMARKS.md, 11).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -Dquarkus.http.host=0.0.0.0" \
+# collector, whose full collections stop the service (docs/BENCHMARKS.md, "Load tests and soak").
+# Out of memory, the process exits and Kubernetes restarts it: a JVM that limps on after an
+# OutOfMemoryError may have lost any thread, so it must not keep answering.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models \
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

@@ -71,7 +71,7 @@ class ArchitectureTest {
                   "features",
                   "decision",
                   "routing")),
-          Map.entry("api", Set.of()),
+          Map.entry("api", Set.of("base", "error")),
           Map.entry("api.rest", doors()),
           Map.entry("api.grpc", doors()),
           Map.entry("app", Set.of("*")));

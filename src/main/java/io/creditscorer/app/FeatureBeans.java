@@ -59,7 +59,7 @@ public class FeatureBeans {
                         r.circuitOpenFor()));
             yield new NearCacheFeatureStore(
                 redis,
-                "redis " + r.url(),
+                "redis " + RedisFeatureSource.redacted(r.url()),
                 new NearCacheFeatureStore.Settings(
                     c.maxSize(), c.ttl(), c.refreshAfter(), c.absentTtl()),
                 Ticker.system(),
@@ -67,7 +67,10 @@ public class FeatureBeans {
                 registry);
           }
         };
-    LOG.infof("Feature store: %s", store.describe());
+    LOG.infof(
+        "Feature store: %s%s",
+        store.describe(),
+        f.store() == ScorerConfig.Features.Store.snapshot ? " from " + f.snapshot() : "");
     Gauge.builder("scorer.feature.store.healthy", store, s -> s.healthy() ? 1 : 0)
         .description("1 while the feature store answers; 0: degraded (id-only requests get 503)")
         .tag("store", f.store().name())

@@ -1,6 +1,7 @@
 package io.creditscorer.app;
 
 import io.creditscorer.features.FeatureLoader;
+import io.creditscorer.features.RedisFeatureSource;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.vertx.core.Vertx;
@@ -57,7 +58,8 @@ public class ScorerMain {
     if (!Files.isReadable(file)) {
       return usage("cannot read " + file.toAbsolutePath());
     }
-    System.out.printf("Loading %s into %s (keys %s<applicant_id>) ...%n", file, url, prefix);
+    String shown = RedisFeatureSource.redacted(url);
+    System.out.printf("Loading %s into %s (keys %s<applicant_id>) ...%n", file, shown, prefix);
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
     try {
@@ -71,9 +73,9 @@ public class ScorerMain {
       System.err.println("Load failed: " + e.getMessage());
       System.err.println(
           "Check that Redis runs at "
-              + url
+              + shown
               + " (redis-cli -u "
-              + url
+              + shown
               + " ping) and that the file is JSON lines or CSV with an applicant_id column.");
       return 1;
     } finally {

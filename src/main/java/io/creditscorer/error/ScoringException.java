@@ -24,15 +24,19 @@ public class ScoringException extends RuntimeException {
     INTERNAL
   }
 
+  /** Characters of a message shown to a caller; longer ones are cut (see {@link Shown}). */
+  public static final int MAX_MESSAGE_CHARS = 400;
+
   private final Kind kind;
 
+  /** {@code message} may quote the caller's input: it is made printable and bounded. */
   public ScoringException(Kind kind, String message) {
-    super(message);
+    super(Shown.text(message, MAX_MESSAGE_CHARS));
     this.kind = kind;
   }
 
   public ScoringException(Kind kind, String message, Throwable cause) {
-    super(message, cause);
+    super(Shown.text(message, MAX_MESSAGE_CHARS), cause);
     this.kind = kind;
   }
 

@@ -1,5 +1,6 @@
 package io.creditscorer.features;
 
+import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -128,7 +129,8 @@ public final class CreditFeatureEncoder {
       }
       Slot slot = slots.get(name);
       if (slot == null) {
-        errors.add(new FieldError(path + "." + name, unknownFieldProblem(name)));
+        boolean shown = errors.size() < InvalidInputException.MAX_ERRORS;
+        errors.add(new FieldError(path + "." + name, unknownFieldProblem(name, shown)));
         continue;
       }
       seen[slot.index] = true;
@@ -145,9 +147,19 @@ public final class CreditFeatureEncoder {
     return errors.size() == before;
   }
 
-  private String unknownFieldProblem(String name) {
+  /**
+   * Unknown names longer than this get no suggestion: a suggestion costs an edit distance to every
+   * field, and a caller controls how long and how many the names are.
+   */
+  static final int MAX_SUGGESTED_NAME = 40;
+
+  /** The problem with an unknown field; a suggestion only for one the answer will show. */
+  private String unknownFieldProblem(String name, boolean shown) {
     if (protectedAttributes.contains(name)) {
       return "is a protected attribute and must not be supplied; it is never used in a decision";
+    }
+    if (!shown || name.length() > MAX_SUGGESTED_NAME) {
+      return "unknown field"; // no field name is this long: nothing close to suggest
     }
     String closest = null;
     int best = Integer.MAX_VALUE;

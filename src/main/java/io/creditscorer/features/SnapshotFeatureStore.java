@@ -51,6 +51,6 @@ public final class SnapshotFeatureStore implements FeatureStore {
 
   @Override
   public String describe() {
-    return "snapshot " + file + " (" + applicants.size() + " applicants)";
+    return "snapshot (" + applicants.size() + " applicants)"; // no host path in public answers
   }
 }

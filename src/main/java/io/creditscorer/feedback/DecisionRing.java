@@ -2,12 +2,11 @@ package io.creditscorer.feedback;
 
 import io.creditscorer.feedback.DecisionStore.NewDecision;
 import io.creditscorer.feedback.DecisionStore.Outcome;
-import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import io.creditscorer.feedback.DecisionStore.VersionCount;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +70,7 @@ final class DecisionRing {
 
   private final List<String> labels = new ArrayList<>();
   private final Map<String, Integer> labelIds = new HashMap<>();
+  private final int seed = new SecureRandom().nextInt();
   private final Index byRequest = new Index(true);
   private final Index byApplicant = new Index(false);
 
@@ -354,9 +354,31 @@ final class DecisionRing {
     return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static int hash(byte[] b) {
-    int h = Arrays.hashCode(b);
+  /**
+   * MurmurHash3's 32-bit mixing of the id's bytes, from this ring's random seed: ids are chosen by
+   * callers, and with an unseeded hash they could pick ids that all land in one probe chain.
+   */
+  private int hash(byte[] b) {
+    int h = seed;
+    int i = 0;
+    for (; i + 4 <= b.length; i += 4) {
+      int k = (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | b[i + 3] << 24;
+      h = Integer.rotateLeft(h ^ mixK(k), 13) * 5 + 0xe6546b64;
+    }
+    int k = 0;
+    for (int shift = 0; i < b.length; i++, shift += 8) {
+      k |= (b[i] & 0xff) << shift;
+    }
+    h ^= mixK(k) ^ b.length;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
     return h ^ (h >>> 16);
+  }
+
+  private static int mixK(int k) {
+    return Integer.rotateLeft(k * 0xcc9e2d51, 15) * 0x1b873593;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.creditscorer.feedback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.journal.SegmentLog;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -66,34 +67,6 @@ public final class DecisionStore implements AutoCloseable {
   /** What was observed about a decided loan, and when it was recorded here. */
   public record Outcome(boolean defaulted, Instant observedAt, Instant recordedAt) {}
 
-  /** A stored decision and its outcome ({@code null} until one is recorded). */
-  public record StoredDecision(
-      long seq,
-      String requestId,
-      String applicantId,
-      String modelName,
-      String modelVersion,
-      double probabilityOfDefault,
-      int score,
-      String decision,
-      Instant decidedAt,
-      Outcome outcome) {
-
-    StoredDecision withOutcome(Outcome o) {
-      return new StoredDecision(
-          seq,
-          requestId,
-          applicantId,
-          modelName,
-          modelVersion,
-          probabilityOfDefault,
-          score,
-          decision,
-          decidedAt,
-          o);
-    }
-  }
-
   /** A decision {@link #find} found: where it lives in the store, and its value. */
   static final class Entry {
     final long position;
@@ -136,7 +109,8 @@ public final class DecisionStore implements AutoCloseable {
   private long evicted;
   private long changes;
 
-  private DecisionStore(Path dir, int maxEntries, Duration retention, Clock clock) {
+  private DecisionStore(
+      Path dir, int maxEntries, Duration retention, Clock clock, SegmentLog.Opener opener) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("scorer.feedback.store.max-entries must be at least 1");
     }
@@ -145,7 +119,7 @@ public final class DecisionStore implements AutoCloseable {
     }
     this.dir = dir;
     this.maxEntries = maxEntries;
-    this.log = new SegmentLog(dir, SEGMENT_PREFIX, Math.max(MIN_SEGMENT, maxEntries / 8));
+    this.log = new SegmentLog(dir, SEGMENT_PREFIX, Math.max(MIN_SEGMENT, maxEntries / 8), opener);
     this.retention = retention;
     this.clock = clock;
   }
@@ -157,7 +131,14 @@ public final class DecisionStore implements AutoCloseable {
    * @throws UncheckedIOException when the directory or a segment cannot be read or written
    */
   public static DecisionStore open(Path dir, int maxEntries, Duration retention, Clock clock) {
-    DecisionStore store = new DecisionStore(dir, maxEntries, retention, clock);
+    return open(
+        dir, maxEntries, retention, clock, file -> new FileOutputStream(file.toFile(), true));
+  }
+
+  /** {@link #open}, with the segments' files opened by {@code opener}. */
+  static DecisionStore open(
+      Path dir, int maxEntries, Duration retention, Clock clock, SegmentLog.Opener opener) {
+    DecisionStore store = new DecisionStore(dir, maxEntries, retention, clock, opener);
     try {
       store.replay();
       store.dropDeadSegments();
@@ -287,16 +268,17 @@ public final class DecisionStore implements AutoCloseable {
     return new Found(new Entry(pos, live.decision(pos)));
   }
 
+  /** An outcome to record for a live entry found by {@link #find}. */
+  record NewOutcome(Entry entry, boolean defaulted, Instant observedAt) {}
+
   /**
-   * Records an outcome for a live entry found by {@link #find} under the same lock: the first
-   * outcome is kept; the same again is a duplicate, a different one a contradiction (neither
-   * changes anything). An accepted outcome is appended to the newest segment; {@link #sync} makes
-   * it durable.
+   * What recording this outcome would do, changing nothing: the first outcome of a decision is
+   * accepted; the same again is a duplicate, a different one a contradiction.
    *
    * @throws IllegalStateException when the entry was evicted since it was found (the lock was not
    *     held across both calls)
    */
-  synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
+  synchronized Recorded check(Entry entry, boolean defaulted) {
     if (entry.position < live.oldest() || live.seq(entry.position) != entry.decision.seq()) {
       throw new IllegalStateException(
           "decision " + entry.decision.seq() + " was evicted after it was found");
@@ -305,18 +287,61 @@ public final class DecisionStore implements AutoCloseable {
     if (kept != null) {
       return kept.defaulted() == defaulted ? Recorded.DUPLICATE : Recorded.CONTRADICTING;
     }
-    Outcome o = new Outcome(defaulted, observedAt, clock.instant());
-    live.setOutcome(entry.position, o);
-    entry.decision = entry.decision.withOutcome(o);
-    outcomes++;
-    changes++;
+    return Recorded.ACCEPTED;
+  }
+
+  /**
+   * Records accepted outcomes (each checked by {@link #check} under the same lock) all or none:
+   * their lines are appended and synced to the device first, and only then do the decisions hold
+   * them in memory. When writing or syncing fails, the lines are cut off again and nothing is
+   * recorded, so a retry is accepted, not a duplicate.
+   *
+   * @throws UncheckedIOException when the lines could not be written and synced
+   */
+  synchronized void recordAll(List<NewOutcome> accepted) {
+    if (accepted.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<Outcome> outcomes = new ArrayList<>(accepted.size());
+    SegmentLog.Mark mark;
     try {
-      long seq = entry.decision.seq();
-      log.append(g -> lines.writeOutcome(g, seq, o));
+      mark = log.mark();
     } catch (IOException e) {
       throw failed(e);
     }
-    return Recorded.ACCEPTED;
+    try {
+      for (NewOutcome n : accepted) {
+        Outcome o = new Outcome(n.defaulted(), n.observedAt(), now);
+        long seq = n.entry().decision.seq();
+        log.append(g -> lines.writeOutcome(g, seq, o));
+        outcomes.add(o);
+      }
+      log.sync();
+    } catch (IOException | RuntimeException e) {
+      try {
+        log.rollback(mark);
+      } catch (IOException | RuntimeException cut) {
+        e.addSuppressed(cut);
+      }
+      throw failed(e instanceof IOException io ? io : new IOException(e));
+    }
+    for (int i = 0; i < accepted.size(); i++) {
+      Entry entry = accepted.get(i).entry();
+      live.setOutcome(entry.position, outcomes.get(i));
+      entry.decision = entry.decision.withOutcome(outcomes.get(i));
+      this.outcomes++;
+      changes++;
+    }
+  }
+
+  /** {@link #check}, then {@link #recordAll} of this one outcome when it is accepted. */
+  synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
+    Recorded r = check(entry, defaulted);
+    if (r == Recorded.ACCEPTED) {
+      recordAll(List.of(new NewOutcome(entry, defaulted, observedAt)));
+    }
+    return r;
   }
 
   /** Flushes and syncs the newest segment (where outcomes go) to the device. */

@@ -38,6 +38,7 @@ final class FeedbackMetrics {
   private final Map<OutcomeResult.Result, Counter> results =
       new EnumMap<>(OutcomeResult.Result.class);
   private final Counter dropped;
+  private final Counter writeFailures;
 
   FeedbackMetrics(
       MeterRegistry registry, DecisionStore store, Supplier<PerformanceWindows.Report> report) {
@@ -64,6 +65,16 @@ final class FeedbackMetrics {
         Counter.builder("scorer.decision.store.dropped")
             .description("Decisions not stored because the store's queue was full")
             .register(registry);
+    writeFailures =
+        Counter.builder("scorer.decision.store.write.failures")
+            .description(
+                "Writes to the decision store that failed (a full or broken disk); outcomes are"
+                    + " then refused with 503 until a write succeeds")
+            .register(registry);
+  }
+
+  void writeFailed() {
+    writeFailures.increment();
   }
 
   void result(OutcomeResult.Result r) {

@@ -4,6 +4,7 @@ import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.error.Shown;
 import io.creditscorer.feedback.OutcomeResult.Result;
 import io.creditscorer.spi.AuditRecord;
 import io.creditscorer.spi.AuditSink;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -116,7 +118,12 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
                 p.decidedAt()));
         metrics.version(r.modelName(), r.modelVersion());
       }
-      store.add(decisions);
+      try {
+        store.add(decisions);
+      } catch (UncheckedIOException e) {
+        metrics.writeFailed();
+        throw e;
+      }
     }
   }
 
@@ -144,8 +151,12 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
    * Joins each outcome to its decision and records it. Invalid items, unknown ids, duplicates and
    * contradictions are answered per item; nothing already recorded changes.
    *
+   * <p>The accepted outcomes are written and synced together before they count: when the store
+   * cannot be written (a full disk), none of them is recorded and the call fails, so a retry is
+   * accepted then.
+   *
    * @throws InvalidInputException when the list is empty or too long
-   * @throws ScoringException INTERNAL when the store cannot be written
+   * @throws ScoringException UNAVAILABLE when the store cannot be written; nothing was recorded
    */
   public OutcomeReply report(List<OutcomeReport> outcomes) {
     if (outcomes == null || outcomes.isEmpty()) {
@@ -166,25 +177,64 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
       synchronized (store) {
         processPending();
         now = clock.instant();
-        boolean accepted = false;
+        Batch batch = new Batch();
         for (int i = 0; i < outcomes.size(); i++) {
-          OutcomeResult r = join(i, outcomes.get(i), now);
-          accepted |= r.result() == Result.ACCEPTED;
-          results.add(r);
+          results.add(join(i, outcomes.get(i), now, batch));
         }
-        if (accepted) {
-          store.sync();
+        try {
+          store.recordAll(batch.accepted);
+        } catch (UncheckedIOException e) {
+          metrics.writeFailed();
+          throw e;
+        }
+        // Answer with the decisions as recorded now: the accepted items, and the later items of
+        // this call about the same decisions (duplicates or contradictions of them).
+        for (int i = 0; i < results.size(); i++) {
+          DecisionStore.NewOutcome o = batch.about.get(i);
+          if (o != null) {
+            OutcomeResult r = results.get(i);
+            results.set(
+                i,
+                new OutcomeResult(
+                    r.index(),
+                    r.result(),
+                    r.requestId(),
+                    r.applicantId(),
+                    o.entry().decision,
+                    r.message(),
+                    r.errors()));
+          }
         }
       }
     } catch (UncheckedIOException e) {
-      throw new ScoringException(
-          ScoringException.Kind.INTERNAL, "the decision store could not be written", e);
+      throw ScoringException.unavailable(
+          "the decision store cannot be written at the moment; no outcome of this call was"
+              + " recorded: retry it",
+          e);
     }
     results.forEach(r -> metrics.result(r.result()));
     return new OutcomeReply(List.copyOf(results), now);
   }
 
-  private OutcomeResult join(int index, OutcomeReport item, Instant now) {
+  /** The outcomes a call accepts, recorded together once every item is joined. */
+  private static final class Batch {
+    final List<DecisionStore.NewOutcome> accepted = new ArrayList<>();
+
+    /** By item index: the outcome of this call the item is about (accepted by it or earlier). */
+    final Map<Integer, DecisionStore.NewOutcome> about = new HashMap<>();
+
+    /** An outcome this call already accepted for the decision, or {@code null}. */
+    DecisionStore.NewOutcome of(DecisionStore.Entry entry) {
+      for (DecisionStore.NewOutcome o : accepted) {
+        if (o.entry().decision.seq() == entry.decision.seq()) {
+          return o;
+        }
+      }
+      return null;
+    }
+  }
+
+  private OutcomeResult join(int index, OutcomeReport item, Instant now, Batch batch) {
     String path = "outcomes[" + index + "].";
     String requestId = blankToNull(item.requestId());
     String applicantId = blankToNull(item.applicantId());
@@ -192,6 +242,8 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     for (FieldError p : item.problems()) {
       errors.add(new FieldError(path + p.field(), p.problem()));
     }
+    checkId(path + "request_id", requestId, errors);
+    checkId(path + "applicant_id", applicantId, errors);
     if (requestId == null
         && applicantId == null
         && !has(item, "request_id")
@@ -251,7 +303,21 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
               new FieldError(
                   path + "observed_at", "precedes the decision, which was made at " + decidedAt)));
     }
-    DecisionStore.Recorded recorded = store.record(entry, item.defaulted(), item.observedAt());
+    DecisionStore.NewOutcome earlier = batch.of(entry);
+    DecisionStore.Recorded recorded =
+        earlier == null
+            ? store.check(entry, item.defaulted())
+            : earlier.defaulted() == item.defaulted()
+                ? DecisionStore.Recorded.DUPLICATE
+                : DecisionStore.Recorded.CONTRADICTING;
+    if (recorded == DecisionStore.Recorded.ACCEPTED) {
+      DecisionStore.NewOutcome accepted =
+          new DecisionStore.NewOutcome(entry, item.defaulted(), item.observedAt());
+      batch.accepted.add(accepted);
+      batch.about.put(index, accepted);
+    } else if (earlier != null) {
+      batch.about.put(index, earlier);
+    }
     return switch (recorded) {
       case ACCEPTED -> answer(index, item, Result.ACCEPTED, entry.decision, null);
       case DUPLICATE ->
@@ -268,11 +334,22 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
               Result.CONTRADICTING,
               entry.decision,
               "the decision already has the outcome defaulted="
-                  + entry.decision.outcome().defaulted()
+                  + (earlier != null ? earlier.defaulted() : entry.decision.outcome().defaulted())
                   + " (observed at "
-                  + entry.decision.outcome().observedAt()
+                  + (earlier != null ? earlier.observedAt() : entry.decision.outcome().observedAt())
                   + "); the first outcome is kept");
     };
+  }
+
+  /** Ids longer than scoring allows, or not valid Unicode, can name no stored decision. */
+  static final int MAX_ID_CHARS = 128;
+
+  private static void checkId(String field, String id, List<FieldError> errors) {
+    if (id != null && (id.length() > MAX_ID_CHARS || !Shown.isPrintable(id))) {
+      errors.add(
+          new FieldError(
+              field, "must be 1 to " + MAX_ID_CHARS + " printable characters of valid Unicode"));
+    }
   }
 
   private static boolean has(OutcomeReport item, String field) {
@@ -284,24 +361,32 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
   }
 
   private static OutcomeResult invalid(int index, OutcomeReport item, List<FieldError> errors) {
+    InvalidInputException bounded = new InvalidInputException(errors);
     return new OutcomeResult(
         index,
         Result.INVALID,
-        item.requestId(),
-        item.applicantId(),
+        shown(item.requestId()),
+        shown(item.applicantId()),
         null,
-        new InvalidInputException(errors).getMessage(),
-        List.copyOf(errors));
+        bounded.getMessage(),
+        bounded.errors());
   }
 
   private static OutcomeResult answer(
-      int index,
-      OutcomeReport item,
-      Result result,
-      DecisionStore.StoredDecision decision,
-      String message) {
+      int index, OutcomeReport item, Result result, StoredDecision decision, String message) {
     return new OutcomeResult(
-        index, result, item.requestId(), item.applicantId(), decision, message, List.of());
+        index,
+        result,
+        shown(item.requestId()),
+        shown(item.applicantId()),
+        decision,
+        message,
+        List.of());
+  }
+
+  /** An id as echoed in an answer: an invalid one is cut to the longest valid length. */
+  private static String shown(String id) {
+    return Shown.text(id, MAX_ID_CHARS);
   }
 
   /**

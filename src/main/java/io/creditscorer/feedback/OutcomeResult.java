@@ -18,7 +18,7 @@ public record OutcomeResult(
     Result result,
     String requestId,
     String applicantId,
-    DecisionStore.StoredDecision decision,
+    StoredDecision decision,
     String message,
     List<FieldError> errors) {
 

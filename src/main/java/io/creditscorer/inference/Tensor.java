@@ -25,10 +25,14 @@ public record Tensor(String name, DataType datatype, long[] shape, Object data) 
     }
   }
 
+  /** The most elements one tensor may hold: the largest array Java allocates. */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
   /**
    * The number of elements a shape holds.
    *
-   * @throws InvalidInputException when a dimension is negative or the product overflows
+   * @throws InvalidInputException when a dimension is negative or the product passes {@link
+   *     #MAX_ELEMENTS}
    */
   public static long elementCount(String name, long[] shape) {
     long n = 1;
@@ -40,6 +44,9 @@ public record Tensor(String name, DataType datatype, long[] shape, Object data) 
       try {
         n = Math.multiplyExact(n, d);
       } catch (ArithmeticException e) {
+        n = Long.MAX_VALUE;
+      }
+      if (n > MAX_ELEMENTS) {
         throw new InvalidInputException(
             "inputs." + name, "shape " + Arrays.toString(shape) + " is too large");
       }

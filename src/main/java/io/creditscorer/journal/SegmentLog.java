@@ -2,14 +2,21 @@ package io.creditscorer.journal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,6 +30,9 @@ import org.jboss.logging.Logger;
  * record numbered below the next segment's first, so once the owner no longer needs a number, the
  * segments wholly below it are deleted ({@link #dropBelow}): disk use stays within the live content
  * plus about one segment, and nothing is ever rewritten.
+ *
+ * <p>A group of lines can be made all-or-nothing: {@link #mark} before, {@link #rollback} to the
+ * mark when writing or syncing them failed (the segment is cut back to its length at the mark).
  *
  * <p>Not thread-safe: its owner serialises calls.
  */
@@ -47,6 +57,15 @@ public final class SegmentLog implements AutoCloseable {
     Line replay(String line);
   }
 
+  /** Opens a segment file for appending (a test injects a failing one). */
+  @FunctionalInterface
+  public interface Opener {
+    FileOutputStream open(Path file) throws IOException;
+  }
+
+  /** Where the newest segment ended at {@link #mark}. */
+  public record Mark(Path segment, long length, long lines) {}
+
   /** Writes one line's JSON value (without the line end). */
   @FunctionalInterface
   public interface LineWriter {
@@ -69,39 +88,83 @@ public final class SegmentLog implements AutoCloseable {
   private final String prefix;
   private final long recordsPerSegment;
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  private final Opener opener;
   private FileOutputStream out;
   private JsonGenerator json;
 
   public SegmentLog(Path dir, String prefix, long recordsPerSegment) {
+    this(dir, prefix, recordsPerSegment, file -> new FileOutputStream(file.toFile(), true));
+  }
+
+  public SegmentLog(Path dir, String prefix, long recordsPerSegment, Opener opener) {
     this.dir = dir;
     this.prefix = prefix;
     this.recordsPerSegment = recordsPerSegment;
+    this.opener = opener;
   }
 
+  /** Lines longer than this are skipped whole when replayed (counted as unreadable). */
+  public static final int MAX_LINE_BYTES = 64 * 1024;
+
   /**
-   * Replays every segment, oldest first, line by line; returns how many lines were unreadable.
-   * Blank lines are skipped.
+   * Replays every segment, oldest first, line by line; returns how many lines were unreadable:
+   * torn, not valid UTF-8, longer than {@value #MAX_LINE_BYTES} bytes, or refused by {@code
+   * replayer}. Blank lines are skipped. An unreadable line never stops the replay.
    */
   public int replay(Replayer replayer) throws IOException {
     Files.createDirectories(dir);
     int bad = 0;
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    byte[] line = new byte[1024];
     for (Segment segment : listSegments()) {
       segments.addLast(segment);
-      try (Stream<String> lines = Files.lines(segment.path, StandardCharsets.UTF_8)) {
-        for (String line : (Iterable<String>) lines::iterator) {
-          segment.lines++;
-          if (line.isBlank()) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(segment.path), 1 << 16)) {
+        int length = 0;
+        boolean oversized = false;
+        for (int b = in.read(); ; b = in.read()) {
+          if (b != '\n' && b != -1) {
+            if (length == MAX_LINE_BYTES) {
+              oversized = true;
+            } else {
+              if (length == line.length) {
+                line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * line.length));
+              }
+              line[length++] = (byte) b;
+            }
             continue;
           }
-          switch (replayer.replay(line)) {
-            case RECORD -> segment.records++;
-            case BAD -> bad++;
-            case OTHER -> {}
+          if (b == -1 && length == 0 && !oversized) {
+            break;
+          }
+          segment.lines++;
+          if (oversized) {
+            bad++;
+          } else if (length > 0) {
+            switch (replayLine(replayer, utf8, line, length)) {
+              case RECORD -> segment.records++;
+              case BAD -> bad++;
+              case OTHER -> {}
+            }
+          }
+          length = 0;
+          oversized = false;
+          if (b == -1) {
+            break;
           }
         }
       }
     }
     return bad;
+  }
+
+  private static Line replayLine(Replayer replayer, CharsetDecoder utf8, byte[] line, int length) {
+    String text;
+    try {
+      text = utf8.decode(ByteBuffer.wrap(line, 0, length)).toString();
+    } catch (CharacterCodingException notUtf8) {
+      return Line.BAD;
+    }
+    return text.isBlank() ? Line.OTHER : replayer.replay(text);
   }
 
   private List<Segment> listSegments() throws IOException {
@@ -206,8 +269,40 @@ public final class SegmentLog implements AutoCloseable {
   }
 
   private void open(Segment segment) throws IOException {
-    out = new FileOutputStream(segment.path.toFile(), true);
+    out = opener.open(segment.path);
     json = JsonLines.FACTORY.createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /** Flushes, and remembers where the newest segment ends now. */
+  public Mark mark() throws IOException {
+    json.flush();
+    Segment newest = segments.peekLast();
+    return new Mark(newest.path, Files.size(newest.path), newest.lines);
+  }
+
+  /**
+   * Undoes what was appended since {@code mark}: drops what is buffered, cuts the newest segment
+   * back to its length at the mark and reopens it. Only lines about earlier records may lie in
+   * between ({@link #append}, never {@link #appendRecord}).
+   *
+   * @throws IOException when the segment cannot be cut or reopened (the log is then unusable until
+   *     a later rollback or restart succeeds)
+   */
+  public void rollback(Mark mark) throws IOException {
+    Segment newest = segments.peekLast();
+    if (!newest.path.equals(mark.segment())) {
+      throw new IllegalStateException("a segment was started since the mark");
+    }
+    try {
+      out.close(); // not the generator: what it still buffers must not reach the file
+    } catch (IOException ignored) {
+      // the stream is being abandoned either way
+    }
+    try (FileChannel channel = FileChannel.open(newest.path, StandardOpenOption.WRITE)) {
+      channel.truncate(mark.length());
+    }
+    newest.lines = mark.lines();
+    open(newest);
   }
 
   /** Lines in the segments on disk. */

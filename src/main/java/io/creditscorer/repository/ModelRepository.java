@@ -233,7 +233,8 @@ public final class ModelRepository implements AutoCloseable {
                   loaded.outputs(),
                   loaded.credit().isPresent() ? ", credit model" : ""));
         } catch (Exception | LinkageError e) {
-          String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+          String reason =
+              layout.withoutRoot(e.getMessage() == null ? e.toString() : e.getMessage());
           failedStamps.put(id, stamp);
           if (current != null) {
             versions.put(version, current); // a working version is never replaced by a broken one

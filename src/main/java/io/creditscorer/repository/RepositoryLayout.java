@@ -46,6 +46,20 @@ final class RepositoryLayout {
     return dir;
   }
 
+  /**
+   * {@code text} (a failure's reason, shown in readiness and the repository index) with the
+   * repository's location on this host replaced by {@code <repository>}: public answers name models
+   * and versions, never the host's file paths.
+   */
+  String withoutRoot(String text) {
+    String absolute = settings.root().toAbsolutePath().normalize().toString();
+    String configured = settings.root().toString();
+    String out = text.replace(absolute, "<repository>");
+    return configured.isEmpty() || configured.equals(".")
+        ? out
+        : out.replace(configured, "<repository>");
+  }
+
   /** The models on disk, by directory name. */
   List<String> onDisk() {
     return list(settings.root()).stream().map(p -> p.getFileName().toString()).toList();

@@ -2,7 +2,10 @@ package io.creditscorer.repository;
 
 import java.util.Comparator;
 
-/** Versions compare numerically when both are whole numbers, else as text; numbers first. */
+/**
+ * Versions compare numerically when both are whole numbers in canonical form (ASCII digits, no
+ * leading zero), else as text; numbers first. So {@code 02} or {@code ٢} is not version 2.
+ */
 final class VersionOrder implements Comparator<String> {
 
   @Override
@@ -17,11 +20,12 @@ final class VersionOrder implements Comparator<String> {
 
   // Runs on every lookup of an explicit version (the versions' map is ordered by it): no streams.
   private static boolean isWholeNumber(String s) {
-    if (s.isEmpty() || s.length() >= 19) {
+    if (s.isEmpty() || s.length() >= 19 || (s.length() > 1 && s.charAt(0) == '0')) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
         return false;
       }
     }

@@ -30,13 +30,15 @@ final class ApplicantAssembler {
   private ApplicantAssembler() {}
 
   /**
-   * The ids of the applicants that must be looked up: those that carry an id but not every field.
+   * The ids of the applicants that must be looked up: those that carry a valid id but not every
+   * field (an invalid id is reported by {@link #assemble}, never sent to the store).
    */
   static List<String> lookups(CreditFeatureEncoder encoder, List<Map<String, Object>> applicants) {
     List<String> lookups = new ArrayList<>(0);
     for (Map<String, Object> applicant : applicants) {
       if (applicant != null
           && applicant.get(CreditFeatureEncoder.APPLICANT_ID) instanceof String id
+          && id.length() <= Identifiers.MAX_ID_CHARS
           && !encoder.isComplete(applicant)) {
         lookups.add(id);
       }
@@ -74,6 +76,8 @@ final class ApplicantAssembler {
             new FieldError(path + "." + CreditFeatureEncoder.APPLICANT_ID, "must be a string"));
       }
       ids[i] = id instanceof String s ? s : null;
+      Identifiers.check(
+          path + "." + CreditFeatureEncoder.APPLICANT_ID, ids[i], Identifiers.MAX_ID_CHARS, errors);
       Map<String, Object> fields = applicant;
       StoredApplicant found = ids[i] == null ? null : stored.get(ids[i]);
       if (found != null && !encoder.isComplete(applicant)) {

@@ -58,6 +58,9 @@ public final class Fingerprints {
       out.integer(((Number) v).longValue());
     } else if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
       out.integer(d.longValue()); // a whole number: as BigDecimal below would write it
+    } else if ((v instanceof Double d && !Double.isFinite(d))
+        || (v instanceof Float f && !Float.isFinite(f))) {
+      out.ascii(v.toString()); // a number too large for a double (1e400): no decimal form
     } else if (v instanceof Number n) {
       out.ascii(new BigDecimal(n.toString()).stripTrailingZeros().toPlainString());
     } else if (v instanceof String s) {

@@ -3,6 +3,7 @@ package io.creditscorer.scoring;
 import io.creditscorer.base.Ticker;
 import io.creditscorer.decision.DecisionPolicy;
 import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.features.FeatureStore;
@@ -17,6 +18,7 @@ import io.creditscorer.spi.DecisionListener;
 import io.creditscorer.spi.InferenceRunner;
 import io.creditscorer.spi.ScoringObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +90,7 @@ public final class ScoringEngine {
     ModelVersion version = null;
     CompletableFuture<InferResult> result;
     try {
+      Identifiers.require("id", request.id(), Identifiers.MAX_ID_CHARS);
       version = leases.routed(request.model(), request.version(), null);
       List<String> outputs = v2Schema.outputs(version, request);
       ModelVersion v = version;
@@ -106,6 +109,21 @@ public final class ScoringEngine {
    * the same request within the window gets the identical answer without scoring again.
    */
   public CompletableFuture<CreditResult> score(CreditRequest request) {
+    List<FieldError> invalid = new ArrayList<>(0);
+    Identifiers.check("request_id", request.requestId(), Identifiers.MAX_ID_CHARS, invalid);
+    Identifiers.check(
+        "Idempotency-Key",
+        request.idempotencyKey(),
+        Identifiers.MAX_IDEMPOTENCY_KEY_CHARS,
+        invalid);
+    if (!invalid.isEmpty()) {
+      return record(
+          API_CREDIT,
+          null,
+          CompletableFuture.failedFuture(new InvalidInputException(invalid)),
+          System.nanoTime(),
+          0);
+    }
     if (request.idempotencyKey() == null) {
       return scoreOnce(request);
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.feedback.DecisionStore.NewDecision;
 import io.creditscorer.feedback.DecisionStore.Outcome;
-import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.feedback.DecisionStore.NewDecision;
-import io.creditscorer.feedback.DecisionStore.StoredDecision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,6 +262,88 @@ class DecisionStoreTest {
     try (DecisionStore third = open(100)) {
       assertEquals(1, third.outcomes());
       assertTrue(third.contents().get(0).outcome().defaulted());
+    }
+  }
+
+  /** A segment file that fails every write while {@link #full} is set: a full disk. */
+  static final class DiskThatFills extends java.io.FileOutputStream {
+    final java.util.concurrent.atomic.AtomicBoolean full;
+
+    DiskThatFills(Path file, java.util.concurrent.atomic.AtomicBoolean full)
+        throws java.io.IOException {
+      super(file.toFile(), true);
+      this.full = full;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      if (full.get()) {
+        throw new java.io.IOException("No space left on device");
+      }
+      super.write(b, off, len);
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      if (full.get()) {
+        throw new java.io.IOException("No space left on device");
+      }
+      super.write(b);
+    }
+  }
+
+  @Test
+  void anOutcomeThatCannotBeWrittenIsNotRecordedAndIsAcceptedOnceTheDiskHasRoom() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean full =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (DecisionStore store =
+        DecisionStore.open(dir, 100, Duration.ofDays(30), clock, f -> new DiskThatFills(f, full))) {
+      store.add(List.of(decision("r1", "A", 0.1, T0), decision("r2", "B", 0.2, T0)));
+      long linesBefore =
+          segmentFiles().size() == 1 ? Files.readAllLines(segmentFiles().get(0)).size() : -1;
+      full.set(true);
+      DecisionStore.Entry e1 = ((DecisionStore.Found) store.find("r1", null)).entry();
+      DecisionStore.Entry e2 = ((DecisionStore.Found) store.find("r2", null)).entry();
+      assertThrows(
+          java.io.UncheckedIOException.class,
+          () ->
+              store.recordAll(
+                  List.of(
+                      new DecisionStore.NewOutcome(e1, true, T0),
+                      new DecisionStore.NewOutcome(e2, false, T0))));
+      assertEquals(0, store.outcomes(), "nothing is recorded in memory");
+      assertNull(found(store.find("r1", null)).outcome());
+      assertEquals(linesBefore, Files.readAllLines(segmentFiles().get(0)).size(), "nor on disk");
+
+      full.set(false); // space returns: no restart needed
+      DecisionStore.Entry again = ((DecisionStore.Found) store.find("r1", null)).entry();
+      assertEquals(DecisionStore.Recorded.ACCEPTED, store.record(again, true, T0));
+      assertEquals(1, store.outcomes());
+    }
+    try (DecisionStore reopened = open(100)) {
+      assertEquals(1, reopened.outcomes(), "exactly the outcome that was answered accepted");
+      assertTrue(found(reopened.find("r1", null)).outcome().defaulted());
+    }
+  }
+
+  @Test
+  void replaySkipsLinesThatAreNotUtf8OrTooLongAndKeepsTheRest() throws Exception {
+    try (DecisionStore store = open(100)) {
+      store.add(List.of(decision("r1", "A", 0.1, T0)));
+    }
+    Path file = segmentFiles().get(0);
+    byte[] notUtf8 = {'{', '"', (byte) 0xff, (byte) 0xfe, '"', '}', '\n'};
+    Files.write(file, notUtf8, StandardOpenOption.APPEND);
+    byte[] huge = new byte[io.creditscorer.journal.SegmentLog.MAX_LINE_BYTES + 10];
+    java.util.Arrays.fill(huge, (byte) 'x');
+    Files.write(file, huge, StandardOpenOption.APPEND);
+    Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
+    try (DecisionStore reopened = open(100)) {
+      assertEquals(List.of("r1"), requestIds(reopened));
+      reopened.add(List.of(decision("r2", "B", 0.2, T0)));
+    }
+    try (DecisionStore again = open(100)) {
+      assertEquals(List.of("r1", "r2"), requestIds(again));
     }
   }
 

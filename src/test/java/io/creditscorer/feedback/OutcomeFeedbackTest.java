@@ -71,6 +71,60 @@ class OutcomeFeedbackTest {
   }
 
   @Test
+  void aFullDiskAnswers503RecordsNothingAndTheRetryIsAcceptedOnceThereIsRoom() {
+    java.util.concurrent.atomic.AtomicBoolean full =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (OutcomeFeedback f =
+        new OutcomeFeedback(
+            DecisionStore.open(
+                dir,
+                1000,
+                Duration.ofDays(400),
+                clock,
+                file -> new DecisionStoreTest.DiskThatFills(file, full)),
+            new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW),
+            clock,
+            (model, version) -> version.equals("2"),
+            registry)) {
+      f.record(decision("r1", "A", "2", 0.3));
+      f.record(decision("r2", "B", "2", 0.3));
+      f.processPending();
+      full.set(true);
+      io.creditscorer.error.ScoringException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.creditscorer.error.ScoringException.class,
+              () ->
+                  f.report(List.of(outcome("r1", null, true, T0), outcome("r2", null, false, T0))));
+      assertEquals(io.creditscorer.error.ScoringException.Kind.UNAVAILABLE, e.kind());
+      assertEquals(1.0, registry.get("scorer.decision.store.write.failures").counter().count());
+
+      full.set(false);
+      assertEquals(
+          List.of(Result.ACCEPTED, Result.ACCEPTED),
+          results(f.report(List.of(outcome("r1", null, true, T0), outcome("r2", null, false, T0)))),
+          "the retry is accepted, not a duplicate");
+    }
+  }
+
+  @Test
+  void laterItemsOfOneCallAboutTheSameDecisionSeeTheOutcomeItAccepted() {
+    try (OutcomeFeedback f = open()) {
+      f.record(decision("r1", "A", "2", 0.3));
+      OutcomeFeedback.OutcomeReply reply =
+          f.report(
+              List.of(
+                  outcome("r1", null, true, T0),
+                  outcome("r1", null, true, T0),
+                  outcome("r1", null, false, T0)));
+      assertEquals(
+          List.of(Result.ACCEPTED, Result.DUPLICATE, Result.CONTRADICTING), results(reply));
+      for (OutcomeResult r : reply.results()) {
+        assertTrue(r.decision().outcome().defaulted(), "each answer shows the kept outcome");
+      }
+    }
+  }
+
+  @Test
   void anOutcomeJoinsTheDecisionJustMade() {
     try (OutcomeFeedback f = open()) {
       f.record(decision("r1", "A", "2", 0.3));

@@ -3,6 +3,7 @@ package io.creditscorer.api.grpc;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.creditscorer.api.Incidents;
 import io.creditscorer.api.grpc.credit.ApplicantResult;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
 import io.creditscorer.api.grpc.credit.FieldProblem;
@@ -18,6 +19,7 @@ import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
 import io.creditscorer.scoring.ScoringEngine;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -57,7 +59,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
   public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
     try {
       engine
-          .score(toEngine(request))
+          .score(toEngine(request, CallMetadataInterceptor.IDEMPOTENCY_KEY.get()))
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
@@ -86,6 +88,25 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
   @Override
   public StreamObserver<ScoreRequest> scoreStream(StreamObserver<ScoreResponse> out) {
     ServerCallStreamObserver<ScoreResponse> call = (ServerCallStreamObserver<ScoreResponse>) out;
+    if (CallMetadataInterceptor.IDEMPOTENCY_KEY.get() != null) {
+      // One key for a whole stream would make every later message a retry of the first.
+      call.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "idempotency-key metadata names one request, and a ScoreStream carries many:"
+                      + " send idempotent requests with Score, one key each")
+              .asRuntimeException());
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ScoreRequest ignored) {}
+
+        @Override
+        public void onError(Throwable ignored) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
     call.disableAutoRequest();
     Stream stream = new Stream(call);
     call.setOnReadyHandler(stream::drain);
@@ -114,7 +135,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     public void onNext(ScoreRequest request) {
       CompletableFuture<ScoreResponse> answer;
       try {
-        answer = engine.score(toEngine(request)).thenApply(CreditGrpcService::toProto);
+        answer = engine.score(toEngine(request, null)).thenApply(CreditGrpcService::toProto);
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }
@@ -160,22 +181,26 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
 
   private static ScoreResponse errorResponse(ScoreRequest request, Throwable e) {
     ScoreError.Builder error = ScoreError.newBuilder();
-    if (e instanceof ScoringException s) {
+    if (e instanceof ScoringException s && s.kind() != ScoringException.Kind.INTERNAL) {
       error.setCode(GrpcErrors.code(s.kind()).name()).setMessage(s.getMessage());
       if (s instanceof InvalidInputException i) {
         i.errors()
             .forEach(
                 f ->
                     error.addFields(
-                        FieldProblem.newBuilder().setField(f.field()).setProblem(f.problem())));
+                        FieldProblem.newBuilder()
+                            .setField(f.field() == null ? "" : f.field())
+                            .setProblem(f.problem())));
       }
     } else {
-      error.setCode("INTERNAL").setMessage("internal error: " + e.getClass().getSimpleName());
+      error
+          .setCode(Incidents.CODE)
+          .setMessage(Incidents.answer(Incidents.report("gRPC stream message failed", e)));
     }
     return ScoreResponse.newBuilder().setRequestId(request.getRequestId()).setError(error).build();
   }
 
-  static CreditRequest toEngine(ScoreRequest request) {
+  static CreditRequest toEngine(ScoreRequest request, String idempotencyKey) {
     List<Map<String, Object>> applicants = new ArrayList<>(request.getApplicantsCount());
     for (Struct s : request.getApplicantsList()) {
       applicants.add(plain(s));
@@ -185,7 +210,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
         InferenceGrpcService.emptyToNull(request.getModelVersion()),
         applicants,
         InferenceGrpcService.deadline(),
-        CallMetadataInterceptor.IDEMPOTENCY_KEY.get());
+        idempotencyKey);
   }
 
   static ScoreResponse toProto(CreditResult r) {

@@ -7,9 +7,9 @@ import io.creditscorer.api.grpc.credit.OutcomeResult;
 import io.creditscorer.api.grpc.credit.OutcomesRequest;
 import io.creditscorer.api.grpc.credit.OutcomesResponse;
 import io.creditscorer.error.InvalidInputException.FieldError;
-import io.creditscorer.feedback.DecisionStore;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.OutcomeReport;
+import io.creditscorer.feedback.StoredDecision;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ final class FeedbackGrpc {
       if (r.applicantId() != null) {
         result.setApplicantId(r.applicantId());
       }
-      DecisionStore.StoredDecision d = r.decision();
+      StoredDecision d = r.decision();
       if (d != null) {
         result
             .setModelName(d.modelName())

@@ -292,7 +292,12 @@ final class GrpcTensors {
       }
       return out.toArray(String[]::new);
     }
-    long needed = expected * width(type);
+    long needed;
+    try {
+      needed = Math.multiplyExact(expected, (long) width(type));
+    } catch (ArithmeticException tooLarge) {
+      needed = Long.MAX_VALUE; // never equal to the bytes given: refused below, nothing allocated
+    }
     if (bytes.size() != needed) {
       errors.add(
           new FieldError(

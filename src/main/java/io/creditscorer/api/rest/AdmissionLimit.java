@@ -1,5 +1,6 @@
 package io.creditscorer.api.rest;
 
+import io.creditscorer.api.Admission;
 import io.creditscorer.base.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +33,7 @@ public class AdmissionLimit {
     HttpSettings http = config;
     this.admission =
         new Admission(
+            "scorer.http",
             http.maxInflight(),
             http.burstInflight().orElse(4 * http.maxInflight()),
             http.burstGrace(),
@@ -59,7 +61,7 @@ public class AdmissionLimit {
 
   void limit(RoutingContext rc) {
     String path = rc.normalizedPath();
-    if (!(path.startsWith("/v1/") || path.endsWith("/infer"))) {
+    if (!(path.startsWith("/v1/") || path.endsWith("/infer") || path.endsWith("/infer/"))) {
       rc.next();
       return;
     }

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
-import io.creditscorer.feedback.DecisionStore;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.OutcomeReport;
 import io.creditscorer.feedback.OutcomeResult;
 import io.creditscorer.feedback.PerformanceWindows;
 import io.creditscorer.feedback.RealisedPerformance;
+import io.creditscorer.feedback.StoredDecision;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -165,7 +165,7 @@ final class FeedbackCodec {
     reply.counts().forEach((r, n) -> counts.put(r.wireName(), n));
     List<OutcomeResultJson> results = new ArrayList<>(reply.results().size());
     for (OutcomeResult r : reply.results()) {
-      DecisionStore.StoredDecision d = r.decision();
+      StoredDecision d = r.decision();
       results.add(
           new OutcomeResultJson(
               r.index(),

@@ -1,6 +1,7 @@
 package io.creditscorer.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.creditscorer.api.Incidents;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -18,11 +18,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class RestErrors {
 
-  private static final Logger LOG = Logger.getLogger(RestErrors.class);
-
-  /** The error body. */
+  /**
+   * The error body; {@code code} and {@code incident} only for an internal error, whose message is
+   * never shown.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ErrorJson(String error, List<FieldError> errors) {}
+  public record ErrorJson(String error, List<FieldError> errors, String code, String incident) {
+    ErrorJson(String error, List<FieldError> errors) {
+      this(error, errors, null, null);
+    }
+  }
 
   static int status(ScoringException.Kind kind) {
     return switch (kind) {
@@ -45,10 +50,7 @@ public class RestErrors {
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
     }
-    if (e instanceof ScoringException s) {
-      if (s.kind() == ScoringException.Kind.INTERNAL) {
-        LOG.error("Request failed", s);
-      }
+    if (e instanceof ScoringException s && s.kind() != ScoringException.Kind.INTERNAL) {
       Response.ResponseBuilder r =
           Response.status(status(s.kind()))
               .type(MediaType.APPLICATION_JSON)
@@ -65,17 +67,17 @@ public class RestErrors {
       }
       return r.build();
     }
-    if (e instanceof WebApplicationException w) {
+    if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
       int status = w.getResponse().getStatus();
       return Response.status(status)
           .type(MediaType.APPLICATION_JSON)
           .entity(new ErrorJson(w.getMessage(), null))
           .build();
     }
-    LOG.error("Unexpected failure", e);
+    String id = Incidents.report("Request failed", e);
     return Response.serverError()
         .type(MediaType.APPLICATION_JSON)
-        .entity(new ErrorJson("internal error: " + e.getClass().getSimpleName(), null))
+        .entity(new ErrorJson(Incidents.answer(id), null, Incidents.CODE, id))
         .build();
   }
 }

@@ -1,6 +1,8 @@
 package io.creditscorer.api.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.creditscorer.error.ScoringException;
 import jakarta.ws.rs.core.Response;
@@ -32,7 +34,10 @@ class RestErrorsTest {
   void anUnexpectedFailureIsA500WithAJsonBody() {
     Response r = errors.map(new IllegalStateException("boom"));
     assertEquals(500, r.getStatus());
-    assertEquals(
-        "internal error: IllegalStateException", ((RestErrors.ErrorJson) r.getEntity()).error());
+    RestErrors.ErrorJson body = (RestErrors.ErrorJson) r.getEntity();
+    assertEquals("INTERNAL", body.code());
+    assertTrue(body.error().contains(body.incident()), "the answer names its incident");
+    assertFalse(body.error().contains("boom"), "never a library's message");
+    assertFalse(body.error().contains("IllegalStateException"), "nor its type");
   }
 }

@@ -1,13 +1,13 @@
-package io.creditscorer.api.rest;
+package io.creditscorer.api;
 
-import static io.creditscorer.api.rest.Admission.Verdict.ADMITTED;
-import static io.creditscorer.api.rest.Admission.Verdict.ADMITTED_IN_BURST;
-import static io.creditscorer.api.rest.Admission.Verdict.REFUSED;
+import static io.creditscorer.api.Admission.Verdict.ADMITTED;
+import static io.creditscorer.api.Admission.Verdict.ADMITTED_IN_BURST;
+import static io.creditscorer.api.Admission.Verdict.REFUSED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.creditscorer.api.rest.Admission.Verdict;
+import io.creditscorer.api.Admission.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
   private long now;
-  private final Admission admission = new Admission(4, 8, Duration.ofSeconds(1), () -> now);
+  private final Admission admission =
+      new Admission("scorer.http", 4, 8, Duration.ofSeconds(1), () -> now);
 
   private List<Verdict> enter(int requests) {
     List<Verdict> verdicts = new ArrayList<>();
@@ -98,7 +99,7 @@ class AdmissionTest {
 
   @Test
   void noGraceMeansTheLimitIsHard() {
-    Admission hard = new Admission(2, 8, Duration.ZERO, () -> now);
+    Admission hard = new Admission("scorer.http", 2, 8, Duration.ZERO, () -> now);
     assertEquals(ADMITTED, hard.tryEnter());
     assertEquals(ADMITTED, hard.tryEnter());
     assertEquals(REFUSED, hard.tryEnter());
@@ -111,7 +112,7 @@ class AdmissionTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new Admission(8, 4, Duration.ofSeconds(1), () -> now));
+            () -> new Admission("scorer.http", 8, 4, Duration.ofSeconds(1), () -> now));
     assertTrue(e.getMessage().contains("scorer.http.burst-inflight (4)"), e.getMessage());
     assertTrue(e.getMessage().contains("scorer.http.max-inflight (8)"), e.getMessage());
   }

@@ -1,4 +1,4 @@
-package io.creditscorer.api.rest;
+package io.creditscorer.api;
 
 import io.creditscorer.base.Ticker;
 import java.time.Duration;
@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads a request or two more may be admitted at a transition, never more than {@code burst} in
  * progress.
  */
-final class Admission {
+public final class Admission {
 
   /** What {@link #tryEnter} decided. */
-  enum Verdict {
+  public enum Verdict {
     ADMITTED,
     /** Admitted above the limit, within the grace of a burst. */
     ADMITTED_IN_BURST,
@@ -44,21 +44,28 @@ final class Admission {
   private volatile boolean refusing;
   private volatile long lastRefusal;
 
-  Admission(int limit, int burst, Duration grace, Ticker ticker) {
+  /**
+   * @param settings the prefix of the door's keys, for messages: {@code scorer.http} or {@code
+   *     scorer.grpc}
+   */
+  public Admission(String settings, int limit, int burst, Duration grace, Ticker ticker) {
     if (limit < 1) {
       throw new IllegalArgumentException(
-          "scorer.http.max-inflight must be at least 1, was " + limit);
+          settings + ".max-inflight must be at least 1, was " + limit);
     }
     if (burst < limit) {
       throw new IllegalArgumentException(
-          "scorer.http.burst-inflight ("
+          settings
+              + ".burst-inflight ("
               + burst
-              + ") must be at least scorer.http.max-inflight ("
+              + ") must be at least "
+              + settings
+              + ".max-inflight ("
               + limit
               + ")");
     }
     if (grace.isNegative()) {
-      throw new IllegalArgumentException("scorer.http.burst-grace must not be negative: " + grace);
+      throw new IllegalArgumentException(settings + ".burst-grace must not be negative: " + grace);
     }
     this.limit = limit;
     this.burst = grace.isZero() ? limit : burst;
@@ -67,7 +74,7 @@ final class Admission {
   }
 
   /** Counts the request in if admitted; an admitted request must later call {@link #exit}. */
-  Verdict tryEnter() {
+  public Verdict tryEnter() {
     int n = inflight.incrementAndGet();
     Verdict verdict = judge(n);
     if (verdict == Verdict.REFUSED) {
@@ -76,11 +83,11 @@ final class Admission {
     return verdict;
   }
 
-  void exit() {
+  public void exit() {
     inflight.decrementAndGet();
   }
 
-  int inflight() {
+  public int inflight() {
     return inflight.get();
   }
 
