@@ -24,7 +24,7 @@ COPY --chown=10001:10001 models/ /app/models/
 # The embedded feature-store snapshot (applicants A0000..A0999, scorer.features.snapshot).
 COPY --chown=10001:10001 data/applicants.jsonl /app/data/applicants.jsonl
 USER 10001
-EXPOSE 8080 9000
+EXPOSE 8080 9000 9090
 # G1 with a short pause goal: in a pod with less than 2 CPUs or 1792 MiB the JVM would pick the serial
 # collector, whose full collections stop the service (docs/BENCHMARKS.md, "Load tests and soak").
 # Out of memory, the process exits and Kubernetes restarts it: a JVM that limps on after an

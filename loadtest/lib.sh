@@ -9,6 +9,7 @@
 : "${LOAD_CPU:=1}"       # core the load generator is pinned to
 : "${SERVICE_PORT:=18080}"
 : "${SERVICE_GRPC_PORT:=19080}"  # kept off the default 9000 so a running service is not disturbed
+: "${SERVICE_MANAGEMENT_PORT:=19090}"  # health and metrics, off the default 9090
 : "${JVM_OPTS:=-Xms512m -Xmx512m}"
 # The build start_service runs (its quarkus-app/ directory must stay whole: the jar loads lib/ beside
 # it). ab-bench.sh sets it per configuration to compare two builds; relative to the repository root.
@@ -60,7 +61,8 @@ start_service() { # extra JVM -D options...
   rm -rf "$OUT/feedback" "$OUT/audit"
   # shellcheck disable=SC2086 # JVM_OPTS holds several options: split on purpose
   taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
-    -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dscorer.feedback.store.path="$OUT/feedback" \
+    -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dquarkus.management.port="$SERVICE_MANAGEMENT_PORT" \
+    -Dscorer.feedback.store.path="$OUT/feedback" \
     -Dscorer.audit.path="$OUT/audit/decisions.log" "$@" \
     -jar "$SERVICE_JAR" >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!

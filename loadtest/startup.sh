@@ -14,13 +14,14 @@ mkdir -p "$OUT"
 : "${APP_JAR:=$SERVICE_JAR}"
 require_tools
 [ -f "$APP_JAR" ] || { echo "error: $APP_JAR is missing; run mvn -B -q package -DskipTests" >&2; exit 1; }
-READY="http://127.0.0.1:$SERVICE_PORT/q/health/ready"
+READY="http://127.0.0.1:$SERVICE_MANAGEMENT_PORT/q/health/ready"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 launch() {
   # shellcheck disable=SC2086 # JVM_OPTS holds several options: split on purpose
   taskset -c "$SERVER_CPU" java $JVM_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
-    -Dquarkus.grpc.server.port=$((SERVICE_PORT + 1000)) -jar "$APP_JAR" >"$OUT/service.log" 2>&1 &
+    -Dquarkus.grpc.server.port=$((SERVICE_PORT + 1000)) -Dquarkus.management.port="$SERVICE_MANAGEMENT_PORT" \
+    -jar "$APP_JAR" >"$OUT/service.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")
 }

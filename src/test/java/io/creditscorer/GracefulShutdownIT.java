@@ -40,12 +40,14 @@ class GracefulShutdownIT {
   @Test
   void sigtermTurnsReadinessDownFirstAndNoRequestGetsAnErrorStatus() throws Exception {
     int port = freePort();
+    int management = freePort();
     Path log = Files.createTempFile("shutdown-it", ".log");
     Process service =
         new ProcessBuilder(
                 "java",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.grpc.server.port=" + freePort(),
+                "-Dquarkus.management.port=" + management,
                 "-Dquarkus.shutdown.delay=2s",
                 "-Dquarkus.shutdown.timeout=10s",
                 "-Dscorer.repository.poll-interval=0s",
@@ -56,7 +58,7 @@ class GracefulShutdownIT {
             .redirectOutput(log.toFile())
             .start();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    URI ready = URI.create("http://127.0.0.1:" + management + "/q/health/ready");
     try {
       await("the service becomes ready; see " + log)
           .atMost(Duration.ofMinutes(1))

@@ -29,6 +29,7 @@ public final class PackagedService implements AutoCloseable {
   private final List<String> options;
   private final int httpPort;
   private final int grpcPort;
+  private final int managementPort;
   private final Path log;
   private Process process;
 
@@ -41,6 +42,7 @@ public final class PackagedService implements AutoCloseable {
     this.options = List.copyOf(options);
     this.httpPort = freePort();
     this.grpcPort = freePort();
+    this.managementPort = freePort();
     this.log = dir.resolve("service.log");
   }
 
@@ -61,6 +63,7 @@ public final class PackagedService implements AutoCloseable {
     command.add("-XX:+ExitOnOutOfMemoryError");
     command.add("-Dquarkus.http.port=" + httpPort);
     command.add("-Dquarkus.grpc.server.port=" + grpcPort);
+    command.add("-Dquarkus.management.port=" + managementPort);
     command.add("-Dquarkus.shutdown.delay=0s");
     command.add("-Dscorer.repository.poll-interval=0s");
     command.add("-Dscorer.audit.path=" + dir.resolve("audit/decisions.log"));
@@ -87,7 +90,10 @@ public final class PackagedService implements AutoCloseable {
     return this;
   }
 
-  /** The status of a GET on the REST port; -1 when nothing answers. */
+  /**
+   * The status of a GET: on the management port for {@code /q/} paths (health, metrics), else on
+   * the REST port; -1 when nothing answers.
+   */
   public int status(HttpClient client, String path) throws InterruptedException {
     try {
       return client
@@ -101,7 +107,8 @@ public final class PackagedService implements AutoCloseable {
   }
 
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + httpPort + path);
+    int port = path.startsWith("/q/") ? managementPort : httpPort;
+    return URI.create("http://127.0.0.1:" + port + path);
   }
 
   public int grpcPort() {
@@ -125,19 +132,26 @@ public final class PackagedService implements AutoCloseable {
 
   /**
    * A full collection in the service ({@code jcmd GC.run}), which also gives unused heap back to
-   * the operating system, so resident memory then shows what is kept, not garbage yet to collect.
+   * the operating system, then the C library's free memory given back too ({@code
+   * System.trim_native_heap}): resident memory then shows what is kept, not garbage yet to collect
+   * or memory the allocator holds on to.
    */
   public void collectGarbage() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    jcmd("System.trim_native_heap");
+  }
+
+  private void jcmd(String command) throws IOException, InterruptedException {
     Process jcmd =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(process.pid()),
-                "GC.run")
+                command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
     if (!jcmd.waitFor(1, TimeUnit.MINUTES) || jcmd.exitValue() != 0) {
-      throw new IOException("jcmd GC.run failed for " + process.pid());
+      throw new IOException("jcmd " + command + " failed for " + process.pid());
     }
   }
 

@@ -91,6 +91,7 @@ class AbuseIT {
     }
     service.collectGarbage();
     rssBefore = service.residentBytes();
+
     diskBefore = service.stateBytes();
   }
 
@@ -147,6 +148,24 @@ class AbuseIT {
       return;
     }
     throw new AssertionError("the call was answered, not refused with " + Set.of(codes));
+  }
+
+  /** Ignores the answers; completes {@code end} with the status the stream ends with. */
+  static StreamObserver<ScoreResponse> endsIn(CompletableFuture<Status> end) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ScoreResponse value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        end.complete(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        end.complete(Status.OK);
+      }
+    };
   }
 
   @Test
@@ -377,21 +396,7 @@ class AbuseIT {
     StreamObserver<ScoreRequest> requests =
         CreditScoringGrpc.newStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(key))
-            .scoreStream(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ScoreResponse value) {}
-
-                  @Override
-                  public void onError(Throwable t) {
-                    closed.complete(Status.fromThrowable(t));
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    closed.complete(Status.OK);
-                  }
-                });
+            .scoreStream(endsIn(closed));
     requests.onNext(ScoreRequest.newBuilder().addApplicants(Bodies.struct("A")).build());
     requests.onCompleted();
     assertEquals(Status.Code.INVALID_ARGUMENT, closed.get(10, TimeUnit.SECONDS).getCode());
@@ -420,23 +425,7 @@ class AbuseIT {
     for (int i = 0; i < 8; i++) {
       CompletableFuture<Status> end = new CompletableFuture<>();
       ends.add(end);
-      open.add(
-          CreditScoringGrpc.newStub(channel)
-              .scoreStream(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ScoreResponse value) {}
-
-                    @Override
-                    public void onError(Throwable t) {
-                      end.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                      end.complete(Status.OK);
-                    }
-                  }));
+      open.add(CreditScoringGrpc.newStub(channel).scoreStream(endsIn(end)));
     }
     // Four streams are admitted and stay open; the others are refused at once.
     int refusedCalls = 0;
@@ -469,6 +458,7 @@ class AbuseIT {
     assertEquals(200, service.status(http, "/q/health/ready"));
     service.collectGarbage(); // what the run left behind, not the garbage it has yet to collect
     long rssGrowth = service.residentBytes() - rssBefore;
+
     long diskGrowth = service.stateBytes() - diskBefore;
     System.out.printf(
         "abuse run: resident memory %+d MB, the service's files %+d KB%n",

@@ -1,26 +1,30 @@
 package io.creditscorer.abuse;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.creditscorer.api.rest.CreditApiTest;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Well-formed requests for the abuse and fuzz suites to start from: German Credit row 0. */
 final class Bodies {
 
-  /** Row 0 of the German Credit data, as JSON fields (without the braces' id). */
-  static final String FIELDS =
-      "\"checking_status\":\"<0\",\"duration\":6,"
-          + "\"credit_history\":\"critical/other existing credit\",\"purpose\":\"radio/tv\","
-          + "\"credit_amount\":1169,\"savings_status\":\"no known savings\",\"employment\":\">=7\","
-          + "\"installment_commitment\":4,\"other_parties\":\"none\",\"residence_since\":4,"
-          + "\"property_magnitude\":\"real estate\",\"age\":67,\"other_payment_plans\":\"none\","
-          + "\"housing\":\"own\",\"existing_credits\":2,\"job\":\"skilled\",\"num_dependents\":1,"
-          + "\"own_telephone\":\"yes\"";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Bodies() {}
 
+  /** Row 0 of the German Credit data with an id, as JSON. */
   static String applicant(String id) {
-    return "{\"applicant_id\":\"" + id + "\"," + FIELDS + "}";
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("applicant_id", id);
+    a.putAll(CreditApiTest.applicant());
+    try {
+      return JSON.writeValueAsString(a);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String credit(String requestId, String applicant) {
@@ -44,26 +48,7 @@ final class Bodies {
   static Struct struct(String id) {
     Struct.Builder s = Struct.newBuilder();
     s.putFields("applicant_id", str(id));
-    Map<String, Object> fields =
-        Map.ofEntries(
-            Map.entry("checking_status", "<0"),
-            Map.entry("duration", 6),
-            Map.entry("credit_history", "critical/other existing credit"),
-            Map.entry("purpose", "radio/tv"),
-            Map.entry("credit_amount", 1169),
-            Map.entry("savings_status", "no known savings"),
-            Map.entry("employment", ">=7"),
-            Map.entry("installment_commitment", 4),
-            Map.entry("other_parties", "none"),
-            Map.entry("residence_since", 4),
-            Map.entry("property_magnitude", "real estate"),
-            Map.entry("age", 67),
-            Map.entry("other_payment_plans", "none"),
-            Map.entry("housing", "own"),
-            Map.entry("existing_credits", 2),
-            Map.entry("job", "skilled"),
-            Map.entry("num_dependents", 1),
-            Map.entry("own_telephone", "yes"));
+    Map<String, Object> fields = CreditApiTest.applicant();
     fields.forEach(
         (k, v) ->
             s.putFields(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.api.grpc.v2.GRPCInferenceServiceGrpc;
 import io.creditscorer.api.grpc.v2.RepositoryIndexRequest;
@@ -167,7 +168,7 @@ class ModelControlApiTest {
   }
 
   static double shadowComparisons() {
-    String metrics = given().get("/q/metrics").asString();
+    String metrics = Management.given().get("/q/metrics").asString();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("scorer_shadow_comparisons_total{")
           && line.contains("version=\"1\"")

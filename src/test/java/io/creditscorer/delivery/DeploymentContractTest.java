@@ -5,7 +5,6 @@ import static io.creditscorer.delivery.KubernetesManifestsTest.PROD;
 import static io.creditscorer.delivery.KubernetesManifestsTest.container;
 import static io.creditscorer.delivery.Manifests.only;
 import static io.creditscorer.delivery.Manifests.render;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +33,7 @@ class DeploymentContractTest {
   @Test
   void everyProbeAnswersOnThePortItNames() throws Exception {
     Properties config = Manifests.applicationProperties();
-    int http = Integer.parseInt(config.getProperty("quarkus.http.port"));
+    int management = Integer.parseInt(config.getProperty("quarkus.management.port"));
     for (Path dir : APPLICATIONS) {
       JsonNode container = container(render(dir));
       Map<String, Integer> ports = new HashMap<>();
@@ -44,9 +43,9 @@ class DeploymentContractTest {
       Set<String> paths = new TreeSet<>();
       for (String probe : new String[] {"startupProbe", "readinessProbe", "livenessProbe"}) {
         JsonNode get = container.at("/" + probe + "/httpGet");
-        assertEquals(http, ports.get(get.path("port").asText()), dir + " " + probe + " port");
+        assertEquals(management, ports.get(get.path("port").asText()), dir + " " + probe + " port");
         String path = get.path("path").asText();
-        given().get(path).then().statusCode(200);
+        io.creditscorer.Management.given().get(path).then().statusCode(200);
         paths.add(path);
       }
       assertEquals(Set.of("/q/health/started", "/q/health/ready", "/q/health/live"), paths);
@@ -59,7 +58,8 @@ class DeploymentContractTest {
     Map<String, Integer> expected =
         Map.of(
             "http", Integer.parseInt(config.getProperty("quarkus.http.port")),
-            "grpc", Integer.parseInt(config.getProperty("quarkus.grpc.server.port")));
+            "grpc", Integer.parseInt(config.getProperty("quarkus.grpc.server.port")),
+            "management", Integer.parseInt(config.getProperty("quarkus.management.port")));
     for (Path dir : APPLICATIONS) {
       Map<String, Integer> container = new HashMap<>();
       container(render(dir))

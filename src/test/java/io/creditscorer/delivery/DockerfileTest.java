@@ -144,7 +144,8 @@ class DockerfileTest {
     Set<String> expected =
         Set.of(
             config.getProperty("quarkus.http.port"),
-            config.getProperty("quarkus.grpc.server.port"));
+            config.getProperty("quarkus.grpc.server.port"),
+            config.getProperty("quarkus.management.port"));
     assertEquals(expected, new TreeSet<>(List.of(run.last("EXPOSE").split("\\s+"))));
   }
 

@@ -157,7 +157,7 @@ class KubernetesManifestsTest {
         assertTrue(containerPorts.contains(port.path("targetPort").asText()), dir + " " + port);
         servicePorts.add(port.path("name").asText());
       }
-      assertEquals(Set.of("http", "grpc"), servicePorts);
+      assertEquals(Set.of("http", "grpc", "management"), servicePorts);
 
       JsonNode monitor = only(objects, "ServiceMonitor");
       assertSubset(
@@ -165,7 +165,7 @@ class KubernetesManifestsTest {
           service.at("/metadata/labels"),
           dir + " ServiceMonitor");
       for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
-        assertTrue(servicePorts.contains(endpoint.path("port").asText()), dir + " " + endpoint);
+        assertEquals("management", endpoint.path("port").asText(), dir + " " + endpoint);
         assertEquals("/q/metrics", endpoint.path("path").asText());
       }
 

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.training.Arff;
 import io.creditscorer.training.FeatureSnapshotWriter;
@@ -117,7 +118,7 @@ class FeatureStoreApiTest {
   @Test
   void theLookupIsTimedAsItsOwnStage() {
     probabilities("2", List.of(Map.of("applicant_id", "A0010")));
-    given()
+    Management.given()
         .get("/q/metrics")
         .then()
         .body(containsString("scorer_stage_seconds_count{stage=\"feature_lookup\"}"))

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.creditscorer.Management;
 import io.creditscorer.RedisServer;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.training.Arff;
@@ -109,7 +110,7 @@ class RedisFeatureStoreTest {
     Map<String, Object> row42 = TrainCreditModels.applicant(arff.rows().get(42));
     Map<String, Object> row100 = TrainCreditModels.applicant(arff.rows().get(100));
     assertEquals(probability(row42), probability(Map.of("applicant_id", "A0042")));
-    given()
+    Management.given()
         .get("/q/health/ready")
         .then()
         .body("checks.find { it.name == 'feature-store' }.data.state", equalTo("ok"));
@@ -127,13 +128,13 @@ class RedisFeatureStoreTest {
     }
     assertEquals(probability(row100), probability(row100), "full applicants still score");
     probability(Map.of("applicant_id", "A0042")); // held in the near-cache: still scores
-    given()
+    Management.given()
         .get("/q/health/ready")
         .then()
         .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.find { it.name == 'feature-store' }.data.state", equalTo("degraded"));
-    given()
+    Management.given()
         .get("/q/metrics")
         .then()
         .body(containsString("scorer_feature_store_healthy{store=\"redis\"} 0.0"));
@@ -147,11 +148,14 @@ class RedisFeatureStoreTest {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> score(Map.of("applicant_id", "A0100")).statusCode() == 200);
     assertEquals(probability(row100), probability(Map.of("applicant_id", "A0100")));
-    given()
+    Management.given()
         .get("/q/health/ready")
         .then()
         .body("checks.find { it.name == 'feature-store' }.data.state", equalTo("ok"));
-    given().get("/q/metrics").then().body(containsString("cache_gets_total{cache=\"features\""));
+    Management.given()
+        .get("/q/metrics")
+        .then()
+        .body(containsString("cache_gets_total{cache=\"features\""));
     for (int from = 0; from < 1000; from += 250) { // every applicant, by id from Redis
       List<Map<String, Object>> byId = new java.util.ArrayList<>();
       List<Map<String, Object>> full = new java.util.ArrayList<>();

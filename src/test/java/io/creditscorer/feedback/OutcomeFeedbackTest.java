@@ -36,8 +36,13 @@ class OutcomeFeedbackTest {
   MeterRegistry registry = new SimpleMeterRegistry();
 
   OutcomeFeedback open() {
+    return open(file -> new java.io.FileOutputStream(file.toFile(), true));
+  }
+
+  /** Feedback whose decision store opens its files with {@code opener}. */
+  OutcomeFeedback open(io.creditscorer.journal.SegmentLog.Opener opener) {
     return new OutcomeFeedback(
-        DecisionStore.open(dir, 1000, Duration.ofDays(400), clock),
+        DecisionStore.open(dir, 1000, Duration.ofDays(400), clock, opener),
         new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW),
         clock,
         (model, version) -> version.equals("2"),
@@ -74,18 +79,7 @@ class OutcomeFeedbackTest {
   void aFullDiskAnswers503RecordsNothingAndTheRetryIsAcceptedOnceThereIsRoom() {
     java.util.concurrent.atomic.AtomicBoolean full =
         new java.util.concurrent.atomic.AtomicBoolean();
-    try (OutcomeFeedback f =
-        new OutcomeFeedback(
-            DecisionStore.open(
-                dir,
-                1000,
-                Duration.ofDays(400),
-                clock,
-                file -> new DecisionStoreTest.DiskThatFills(file, full)),
-            new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW),
-            clock,
-            (model, version) -> version.equals("2"),
-            registry)) {
+    try (OutcomeFeedback f = open(file -> new DecisionStoreTest.DiskThatFills(file, full))) {
       f.record(decision("r1", "A", "2", 0.3));
       f.record(decision("r2", "B", "2", 0.3));
       f.processPending();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.creditscorer.Management;
 import io.creditscorer.features.CreditFeatureEncoder;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
@@ -173,7 +174,7 @@ class GoldenCorpusTest {
 
   /** Each exported meter's name and type, from the Prometheus page, sorted. */
   private static List<String> metricNames() {
-    String page = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String page = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     TreeSet<String> names = new TreeSet<>();
     for (String line : page.split("\n")) {
       if (line.startsWith("# TYPE ")

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.creditscorer.Management;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,7 @@ public final class ExportedMetrics {
     // The background threads register their gauges after their first observation.
     return await("drift, outcome and shadow meters are exported")
         .until(
-            () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+            () -> Management.given().get("/q/metrics").then().statusCode(200).extract().asString(),
             m ->
                 m.contains("scorer_drift_psi{")
                     && m.contains("scorer_outcome_auc{")

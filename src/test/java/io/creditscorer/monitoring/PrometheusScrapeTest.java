@@ -10,7 +10,6 @@ import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.api.rest.CreditApiTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,7 +74,7 @@ class PrometheusScrapeTest {
             static_configs:
               - targets: ["127.0.0.1:%d"]
         """
-            .formatted(RestAssured.port));
+            .formatted(io.creditscorer.Management.port()));
     int port = freePort();
     try {
       prometheus =

@@ -114,27 +114,10 @@ class ScoringEngineTest {
         Runnable::run);
   }
 
+  /** Row 0 of the German Credit data with an id. */
   static Map<String, Object> applicant(String id) {
-    Map<String, Object> a = new HashMap<>();
+    Map<String, Object> a = io.creditscorer.api.rest.CreditApiTest.applicant();
     a.put("applicant_id", id);
-    a.put("checking_status", "<0");
-    a.put("duration", 6);
-    a.put("credit_history", "critical/other existing credit");
-    a.put("purpose", "radio/tv");
-    a.put("credit_amount", 1169);
-    a.put("savings_status", "no known savings");
-    a.put("employment", ">=7");
-    a.put("installment_commitment", 4);
-    a.put("other_parties", "none");
-    a.put("residence_since", 4);
-    a.put("property_magnitude", "real estate");
-    a.put("age", 67);
-    a.put("other_payment_plans", "none");
-    a.put("housing", "own");
-    a.put("existing_credits", 2);
-    a.put("job", "skilled");
-    a.put("num_dependents", 1);
-    a.put("own_telephone", "yes");
     return a;
   }
 

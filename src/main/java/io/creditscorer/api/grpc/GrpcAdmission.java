@@ -1,15 +1,12 @@
 package io.creditscorer.api.grpc;
 
-import io.creditscorer.api.Admission;
-import io.creditscorer.base.Ticker;
+import io.creditscorer.api.CountedAdmission;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Admission on the gRPC door, as {@code AdmissionLimit} does it on REST: scoring calls in progress
- * are bounded by {@link Admission} ({@code scorer.grpc.max-inflight}, with a burst allowance); a
- * refused call is closed with RESOURCE_EXHAUSTED at once, before its message is read. A streaming
- * call counts once, for as long as it is open. Metadata, health and reflection calls are never
- * limited. Meters as on REST, tagged {@code door=grpc}.
+ * are bounded by {@link CountedAdmission} ({@code scorer.grpc.max-inflight}, with a burst
+ * allowance); a refused call is closed with RESOURCE_EXHAUSTED at once, before its message is read.
+ * A streaming call counts once, for as long as it is open. Metadata, health and reflection calls
+ * are never limited. Meters as on REST, tagged {@code door=grpc}.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -34,32 +31,17 @@ public class GrpcAdmission implements ServerInterceptor {
           "creditscorer.v1.CreditScoring/Score",
           "creditscorer.v1.CreditScoring/ScoreStream");
 
-  private final Admission admission;
-  private final Counter rejected;
-  private final Counter burst;
+  private final CountedAdmission admission;
 
   public GrpcAdmission(GrpcSettings settings, MeterRegistry registry) {
     this.admission =
-        new Admission(
+        new CountedAdmission(
+            "grpc",
             "scorer.grpc",
             settings.maxInflight(),
-            settings.burstInflight().orElse(4 * settings.maxInflight()),
+            settings.burstInflight(),
             settings.burstGrace(),
-            Ticker.system());
-    this.rejected =
-        Counter.builder("scorer.admission.rejected")
-            .description("Scoring requests refused at the door: too many in progress")
-            .tag("door", "grpc")
-            .register(registry);
-    this.burst =
-        Counter.builder("scorer.admission.burst")
-            .description("Scoring requests admitted above the door's max-inflight, within a burst")
-            .tag("door", "grpc")
-            .register(registry);
-    Gauge.builder("scorer.admission.inflight", admission, Admission::inflight)
-        .description("Scoring requests in progress on the door")
-        .tag("door", "grpc")
-        .register(registry);
+            registry);
   }
 
   @Override
@@ -68,17 +50,11 @@ public class GrpcAdmission implements ServerInterceptor {
     if (!SCORING.contains(call.getMethodDescriptor().getFullMethodName())) {
       return next.startCall(call, headers);
     }
-    switch (admission.tryEnter()) {
-      case REFUSED -> {
-        rejected.increment();
-        call.close(
-            Status.RESOURCE_EXHAUSTED.withDescription(
-                "too many requests in progress; retry shortly"),
-            new Metadata());
-        return new ServerCall.Listener<>() {};
-      }
-      case ADMITTED_IN_BURST -> burst.increment();
-      case ADMITTED -> {}
+    if (!admission.tryEnter()) {
+      call.close(
+          Status.RESOURCE_EXHAUSTED.withDescription("too many requests in progress; retry shortly"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
     }
     AtomicBoolean left = new AtomicBoolean();
     Runnable exit =

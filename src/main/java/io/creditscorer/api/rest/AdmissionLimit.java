@@ -1,9 +1,6 @@
 package io.creditscorer.api.rest;
 
-import io.creditscorer.api.Admission;
-import io.creditscorer.base.Ticker;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import io.creditscorer.api.CountedAdmission;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -12,12 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Admission at the door: scoring requests in progress are bounded by {@link Admission} ({@code
- * scorer.http.max-inflight}, with a burst allowance); a refused request is answered 429 at once,
- * before its body is parsed. The model queues bound the work waiting for inference; this bounds the
- * work (JSON parsing, validation) in front of them, so under overload the requests that are
- * accepted keep their latency. Health, metrics and metadata are never limited. Refusals are counted
- * in {@code scorer_admission_rejected_total}, requests admitted in a burst in {@code
+ * Admission at the door: scoring requests in progress are bounded by {@link CountedAdmission}
+ * ({@code scorer.http.max-inflight}, with a burst allowance); a refused request is answered 429 at
+ * once, before its body is parsed. The model queues bound the work waiting for inference; this
+ * bounds the work (JSON parsing, validation) in front of them, so under overload the requests that
+ * are accepted keep their latency. Health, metrics and metadata are never limited. Refusals are
+ * counted in {@code scorer_admission_rejected_total}, requests admitted in a burst in {@code
  * scorer_admission_burst_total}.
  */
 @ApplicationScoped
@@ -25,34 +22,17 @@ public class AdmissionLimit {
 
   private static final String BUSY = "{\"error\":\"too many requests in progress; retry shortly\"}";
 
-  private final Admission admission;
-  private final Counter rejected;
-  private final Counter burst;
+  private final CountedAdmission admission;
 
-  public AdmissionLimit(HttpSettings config, MeterRegistry registry) {
-    HttpSettings http = config;
+  public AdmissionLimit(HttpSettings http, MeterRegistry registry) {
     this.admission =
-        new Admission(
+        new CountedAdmission(
+            "rest",
             "scorer.http",
             http.maxInflight(),
-            http.burstInflight().orElse(4 * http.maxInflight()),
+            http.burstInflight(),
             http.burstGrace(),
-            Ticker.system());
-    this.rejected =
-        Counter.builder("scorer.admission.rejected")
-            .description("Scoring requests refused with 429 at the door: too many in progress")
-            .tag("door", "rest")
-            .register(registry);
-    this.burst =
-        Counter.builder("scorer.admission.burst")
-            .description(
-                "Scoring requests admitted above scorer.http.max-inflight, within a burst's grace")
-            .tag("door", "rest")
-            .register(registry);
-    Gauge.builder("scorer.admission.inflight", admission, Admission::inflight)
-        .description("Scoring requests in progress on the door")
-        .tag("door", "rest")
-        .register(registry);
+            registry);
   }
 
   void install(@Observes Router router) {
@@ -65,18 +45,13 @@ public class AdmissionLimit {
       rc.next();
       return;
     }
-    switch (admission.tryEnter()) {
-      case REFUSED -> {
-        rejected.increment();
-        rc.response()
-            .setStatusCode(429)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .putHeader("Retry-After", "1")
-            .end(BUSY);
-        return;
-      }
-      case ADMITTED_IN_BURST -> burst.increment();
-      case ADMITTED -> {}
+    if (!admission.tryEnter()) {
+      rc.response()
+          .setStatusCode(429)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader("Retry-After", "1")
+          .end(BUSY);
+      return;
     }
     rc.addEndHandler(done -> admission.exit());
     rc.next();

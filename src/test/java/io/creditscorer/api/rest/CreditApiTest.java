@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.decision.ScoreScale;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -227,7 +228,8 @@ public class CreditApiTest {
   @Test
   void batchingMetricsArePublishedPerVersion() {
     score(Map.of("applicants", List.of(applicant(), applicant()))).statusCode(200);
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     for (String name :
         new String[] {
           "scorer_batch_rows_bucket{model=\"credit-risk\",version=\"2\"",
@@ -248,7 +250,13 @@ public class CreditApiTest {
     String metrics =
         await("drift gauges are exported")
             .until(
-                () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                () ->
+                    Management.given()
+                        .get("/q/metrics")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString(),
                 m -> m.contains("scorer_drift_psi{"));
     assertTrue(
         metrics.contains(
@@ -284,7 +292,8 @@ public class CreditApiTest {
   void decisionsAreCountedInMetrics() {
     score(Map.of("applicants", List.of(applicant()))).statusCode(200);
     score("{\"applicants\": [{\"age\": \"old\"}]}").statusCode(400);
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     assertTrue(metrics.contains("scorer_decisions_total{decision="), "decisions by outcome");
     assertTrue(
         metrics.contains(
@@ -310,7 +319,8 @@ public class CreditApiTest {
 
   /** Version 2's probability-of-default counts per band of 5 % (from the cumulative buckets). */
   private static double[] pdBands() {
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     java.util.regex.Pattern bound = java.util.regex.Pattern.compile("le=\"([^\"]+)\"");
     double[] cumulative = new double[20];
     for (String line : metrics.split("\n")) {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -149,7 +150,8 @@ class DecisioningApiTest {
 
   /** Decisions made so far, from the service's own counter. */
   static double decisions() {
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     return metrics
         .lines()
         .filter(l -> l.startsWith("scorer_decisions_total{"))

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,8 +57,8 @@ class V2ApiTest {
         .body("extensions", notNullValue());
     given().get("/v2/health/live").then().statusCode(200);
     given().get("/v2/health/ready").then().statusCode(200);
-    given().get("/q/health/live").then().statusCode(200);
-    given()
+    Management.given().get("/q/health/live").then().statusCode(200);
+    Management.given()
         .get("/q/health/ready")
         .then()
         .statusCode(200)
@@ -459,7 +460,8 @@ class V2ApiTest {
   void metricsCountRequestsPerModelVersion() {
     infer("/v2/models/credit-risk/versions/1/infer", features("[1,55]", "FP32", "[" + row(0) + "]"))
         .statusCode(200);
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     org.junit.jupiter.api.Assertions.assertTrue(
         metrics.contains(
             "scorer_requests_seconds_bucket{api=\"v2\",model=\"credit-risk\",outcome=\"ok\",version=\"1\""),
