@@ -138,17 +138,27 @@ awk -v a="$A" -v b="$B" '
     split($4,r,"="); split($5,q,"="); split($6,p,"="); split($7,e,"=")
     rps[v,mode,c] = rps[v,mode,c] " " r[2]; p50[v,mode,c] = p50[v,mode,c] " " q[2]
     p99[v,mode,c] = p99[v,mode,c] " " p[2]; err[v,c] += e[2]; one[v,mode,round,c] = r[2]
+    for (i = 8; i <= NF; i++) if ($i ~ /^cpu_us=/) {
+      split($i, u, "="); cpu[v,mode,c] = cpu[v,mode,c] " " u[2]; onecpu[v,mode,round,c] = u[2] }
     rounds[round] = 1; cs[c] = 1; vs[v] = 1 }
   END {
-    printf "%-7s %5s | %9s %8s %8s | %9s %8s %8s | %8s %15s %7s\n", "model", "conc", a " req/s", "p50 us", "p99 us", b " req/s", "p50 us", "p99 us", a "/" b, "rounds min-max", "errors"
+    printf "%-7s %5s | %9s %8s %8s | %9s %8s %8s | %8s %15s %7s | %11s %11s %8s %15s\n", "model", "conc", a " req/s", "p50 us", "p99 us", b " req/s", "p50 us", "p99 us", a "/" b, "rounds min-max", "errors", a " cpu us", b " cpu us", a "/" b, "rounds min-max"
     for (v in vs) for (c in cs) if ((v, a, c) in rps) {
       lo = 1e9; hi = 0
       for (k in rounds) if ((v, a, k, c) in one && (v, b, k, c) in one) {
         x = one[v, a, k, c] / one[v, b, k, c]; if (x < lo) lo = x; if (x > hi) hi = x }
       ra = median(rps[v,a,c]); rb = median(rps[v,b,c])
-      printf "%-7s %5s | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %7.2fx %7.2f-%.2fx %7d\n", v, c,
+      printf "%-7s %5s | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %7.2fx %7.2f-%.2fx %7d", v, c,
         ra, median(p50[v,a,c]), median(p99[v,a,c]), rb, median(p50[v,b,c]), median(p99[v,b,c]),
         ra / rb, lo, hi, err[v,c]
+      if ((v, a, c) in cpu && (v, b, c) in cpu) {
+        clo = 1e9; chi = 0
+        for (k in rounds) if ((v, a, k, c) in onecpu && (v, b, k, c) in onecpu) {
+          x = onecpu[v, a, k, c] / onecpu[v, b, k, c]; if (x < clo) clo = x; if (x > chi) chi = x }
+        ca = median(cpu[v,a,c]); cb = median(cpu[v,b,c])
+        printf " | %11.2f %11.2f %7.2fx %7.2f-%.2fx", ca, cb, ca / cb, clo, chi
+      }
+      printf "\n"
     }
   }' "$OUT/results.txt" | sort -k1,1 -k2,2n -s | tee "$OUT/summary.txt"
 {

@@ -79,11 +79,24 @@ warm() { # url body
   BODY=$2 taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$JIT_WARMUP" -s loadtest/wrk/post.lua "$1" >/dev/null
 }
 
-run_wrk() { # label url body concurrency -> appends "label c RESULT rps=.. p50=.. p99=.. errors=.. requests=.."
-  local label=$1 url=$2 body=$3 c=$4 line
+run_wrk() { # label url body concurrency -> appends "label c RESULT rps=.. p50=.. p99=.. errors=.. requests=.. [cpu_us=..]"
+  local label=$1 url=$2 body=$3 c=$4 line before after requests
   BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$WARMUP" -s loadtest/wrk/post.lua "$url" >/dev/null
+  before=$(service_cpu_ns)
   line=$(BODY=$body taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$DURATION" -s loadtest/wrk/post.lua "$url" | grep '^RESULT')
+  after=$(service_cpu_ns)
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+  # The service's CPU per answer: unlike req/s, it hardly moves when the host takes the core away
+  # for a while, so it tells two builds apart on a noisy machine.
+  if [ -n "$before" ] && [ -n "$after" ] && [ "${requests:-0}" -gt 0 ]; then
+    line="$line cpu_us=$(awk -v d=$((after - before)) -v n="$requests" 'BEGIN { printf "%.2f", d / n / 1000 }')"
+  fi
   echo "$label $c $line" | tee -a "$OUT/results.txt"
+}
+
+service_cpu_ns() { # the CPU time of every thread of the running service, in ns (empty: none running)
+  [ -n "${SERVICE_PID:-}" ] && [ -d "/proc/$SERVICE_PID" ] || return 0
+  cat /proc/"$SERVICE_PID"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
 }
 
 thread_cpu() { # pid -> "thread-name cpu-ns" per thread name (summed), from /proc/<pid>/task/*/schedstat
