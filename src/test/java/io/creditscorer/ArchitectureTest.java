@@ -38,7 +38,6 @@ class ArchitectureTest {
           Map.entry("inference", Set.of("base", "error")),
           Map.entry("routing", Set.of("base", "error")),
           Map.entry("control", Set.of("base", "error")),
-          Map.entry("security", Set.of("base", "error", "control")),
           Map.entry("features", Set.of("base", "error", "inference")),
           Map.entry("decision", Set.of("base", "error", "features")),
           Map.entry("repository", Set.of("base", "error", "inference", "features", "decision")),
@@ -93,8 +92,7 @@ class ArchitectureTest {
         "feedback",
         "repository",
         "routing",
-        "control",
-        "security");
+        "control");
   }
 
   static final JavaClasses SERVICE =

@@ -91,8 +91,7 @@ public final class TestModels {
             reasonCount,
             io.creditscorer.scoring.EngineSettings.PolicyOverride.none(),
             java.time.Duration.ofMinutes(1),
-            1 << 20,
-            io.creditscorer.scoring.AuditKey.ephemeral()),
+            1 << 20),
         new io.creditscorer.monitoring.ScoringMetrics(
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
         io.creditscorer.base.Ticker.system(),

@@ -104,8 +104,7 @@ public class EngineBenchmark {
             reasons, // 0 by default: this measures the plain path
             EngineSettings.PolicyOverride.none(),
             java.time.Duration.ofMinutes(10),
-            64L << 20,
-            io.creditscorer.scoring.AuditKey.ephemeral());
+            64L << 20);
     direct =
         new ScoringEngine(
             repository,

@@ -4,8 +4,7 @@ import java.util.List;
 
 /**
  * One decision, as kept for audit. Holds no raw applicant field: the input is identified by {@code
- * inputHmac}, a keyed hash (HMAC-SHA256) of the applicant's canonical fields under the key named
- * {@code hmacKeyId}. The sink stamps the time.
+ * inputSha256}, a hash of the applicant's canonical fields. The sink stamps the time.
  */
 public record AuditRecord(
     String requestId,
@@ -15,8 +14,7 @@ public record AuditRecord(
     String modelSha256,
     String policyVersion,
     String policyRule,
-    String inputHmac,
-    String hmacKeyId,
+    String inputSha256,
     double probabilityOfDefault,
     int score,
     String decision,

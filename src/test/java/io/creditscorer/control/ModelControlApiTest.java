@@ -50,7 +50,8 @@ class ModelControlApiTest {
         .post("/v2/repository/index")
         .then()
         .statusCode(401)
-        .header("WWW-Authenticate", containsString("Bearer"));
+        .header("WWW-Authenticate", containsString("Bearer"))
+        .body("error", containsString("Authorization: Bearer"));
     as("not-a-key-but-long-enough").post("/v2/repository/index").then().statusCode(401);
     as(TestRepositoryResource.VIEWER_KEY)
         .post("/v2/repository/index")
@@ -61,7 +62,8 @@ class ModelControlApiTest {
     as(TestRepositoryResource.VIEWER_KEY)
         .post("/v2/repository/models/echo/unload")
         .then()
-        .statusCode(403);
+        .statusCode(403)
+        .body("error", containsString("admin key"));
     given()
         .contentType(ContentType.JSON)
         .body(Map.of("applicants", List.of(CreditApiTest.applicant())))
