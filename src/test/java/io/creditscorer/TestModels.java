@@ -91,7 +91,8 @@ public final class TestModels {
             reasonCount,
             io.creditscorer.scoring.EngineSettings.PolicyOverride.none(),
             java.time.Duration.ofMinutes(1),
-            1 << 20),
+            1 << 20,
+            io.creditscorer.scoring.AuditKey.ephemeral()),
         new io.creditscorer.monitoring.ScoringMetrics(
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
         io.creditscorer.base.Ticker.system(),

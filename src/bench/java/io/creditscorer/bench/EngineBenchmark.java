@@ -104,7 +104,8 @@ public class EngineBenchmark {
             reasons, // 0 by default: this measures the plain path
             EngineSettings.PolicyOverride.none(),
             java.time.Duration.ofMinutes(10),
-            64L << 20);
+            64L << 20,
+            io.creditscorer.scoring.AuditKey.ephemeral());
     direct =
         new ScoringEngine(
             repository,

@@ -52,6 +52,7 @@ public class AuditSinkBenchmark {
               "cost-5to1-v1",
               null,
               "d84fda091333b6db294f7e8a7fd45345576583b6ff5748d83620cb2f9c4a4353",
+              "1",
               Math.random(),
               400 + i % 300,
               "approve",

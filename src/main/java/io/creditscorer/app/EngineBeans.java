@@ -7,6 +7,7 @@ import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.routing.Router;
+import io.creditscorer.scoring.AuditKey;
 import io.creditscorer.scoring.EngineSettings;
 import io.creditscorer.scoring.ScoringEngine;
 import io.creditscorer.spi.InferenceRunner;
@@ -19,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The scoring engine, from {@code scorer.credit.*} and {@code scorer.inference.*}, wired to the
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class EngineBeans {
+
+  private static final Logger LOG = Logger.getLogger(EngineBeans.class);
 
   /** Shadow scorings that may wait for the shadow thread; beyond it they are skipped, counted. */
   private static final int SHADOW_QUEUE = 1024;
@@ -80,7 +84,8 @@ public class EngineBeans {
                 boxed(policy.declineAtOrAbove()),
                 boxed(policy.maxAutoApproveAmount())),
             credit.idempotency().window(),
-            credit.idempotency().maxBytes().asLongValue()),
+            credit.idempotency().maxBytes().asLongValue(),
+            auditKey(config.audit())),
         metrics,
         Ticker.system(),
         record -> {
@@ -91,6 +96,19 @@ public class EngineBeans {
         features,
         router,
         shadow);
+  }
+
+  /** The configured audit key, or a random one for this run (said in a WARN line). */
+  private static AuditKey auditKey(ScorerConfig.Audit audit) {
+    if (audit.hmacKey().isPresent()) {
+      return AuditKey.of(audit.hmacKeyId(), audit.hmacKey().get());
+    }
+    AuditKey ephemeral = AuditKey.ephemeral();
+    LOG.warnf(
+        "scorer.audit.hmac-key is not set: audit fingerprints use a random key of this run (%s)"
+            + " and cannot be compared with another run's; set it from a Secret",
+        ephemeral.id());
+    return ephemeral;
   }
 
   private static Double boxed(OptionalDouble value) {

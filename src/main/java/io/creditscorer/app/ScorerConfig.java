@@ -74,6 +74,18 @@ public interface ScorerConfig {
     /** How long a decision waits for room in a full queue before its request fails (503). */
     @WithDefault("1s")
     Duration maxWait();
+
+    /**
+     * The secret of the audit fingerprint (HMAC-SHA256, at least 32 bytes; from a Secret). Without
+     * it each start draws a random key, and fingerprints cannot be compared across restarts.
+     */
+    Optional<String> hmacKey();
+
+    /**
+     * Written beside each fingerprint: change it with the key, so old records stay attributable.
+     */
+    @WithDefault("1")
+    String hmacKeyId();
   }
 
   Credit credit();

@@ -52,7 +52,8 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   private static final SerializableString MODEL_SHA256 = JsonLines.name("model_sha256");
   private static final SerializableString POLICY_VERSION = JsonLines.name("policy_version");
   private static final SerializableString POLICY_RULE = JsonLines.name("policy_rule");
-  private static final SerializableString INPUT_SHA256 = JsonLines.name("input_sha256");
+  private static final SerializableString INPUT_HMAC = JsonLines.name("input_hmac");
+  private static final SerializableString HMAC_KEY_ID = JsonLines.name("hmac_key_id");
   private static final SerializableString PD = JsonLines.name("probability_of_default");
   private static final SerializableString SCORE = JsonLines.name("score");
   private static final SerializableString DECISION = JsonLines.name("decision");
@@ -210,8 +211,10 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
     g.writeString(r.policyVersion());
     g.writeFieldName(POLICY_RULE);
     g.writeString(r.policyRule());
-    g.writeFieldName(INPUT_SHA256);
-    g.writeString(r.inputSha256());
+    g.writeFieldName(INPUT_HMAC);
+    g.writeString(r.inputHmac());
+    g.writeFieldName(HMAC_KEY_ID);
+    g.writeString(r.hmacKeyId());
     g.writeFieldName(PD);
     g.writeNumber(r.probabilityOfDefault());
     g.writeFieldName(SCORE);

@@ -36,10 +36,16 @@ final class CreditDecider {
   private final AuditSink audit;
   private final DecisionListener listener;
   private final ScoringObserver metrics;
+  private final AuditKey auditKey;
 
   CreditDecider(
-      int reasonCount, AuditSink audit, DecisionListener listener, ScoringObserver metrics) {
+      int reasonCount,
+      AuditKey auditKey,
+      AuditSink audit,
+      DecisionListener listener,
+      ScoringObserver metrics) {
     this.reasonCount = reasonCount;
+    this.auditKey = auditKey;
     this.audit = audit;
     this.listener = listener;
     this.metrics = metrics;
@@ -81,7 +87,8 @@ final class CreditDecider {
               version.sha256(),
               s.policy().version(),
               verdict.rule(),
-              Fingerprints.ofAllBut(applicant, CreditFeatureEncoder.APPLICANT_ID),
+              Fingerprints.keyedOfAllBut(applicant, CreditFeatureEncoder.APPLICANT_ID, auditKey),
+              auditKey.id(),
               p,
               points,
               verdict.decision().wireName(),

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param policyOverride configured decision-policy values that replace the descriptor's
  * @param idempotencyWindow how long an Idempotency-Key's answer is kept
  * @param idempotencyMaxBytes most bytes the kept keys and answers may hold together
+ * @param auditKey the key of the audit fingerprint
  */
 public record EngineSettings(
     int maxRequestRows,
@@ -21,7 +22,8 @@ public record EngineSettings(
     int reasonCount,
     PolicyOverride policyOverride,
     Duration idempotencyWindow,
-    long idempotencyMaxBytes) {
+    long idempotencyMaxBytes,
+    AuditKey auditKey) {
 
   /** Decision-policy values from configuration; {@code null} keeps the descriptor's. */
   public record PolicyOverride(
@@ -76,6 +78,7 @@ public record EngineSettings(
         4,
         PolicyOverride.none(),
         Duration.ofMinutes(10),
-        64L << 20);
+        64L << 20,
+        AuditKey.ephemeral());
   }
 }

@@ -2,11 +2,13 @@ package io.creditscorer.scoring;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
 
 /**
  * SHA-256 of JSON-like values in a canonical form (object keys sorted, numbers by value, so {@code
@@ -26,6 +28,17 @@ public final class Fingerprints {
     Canonical out = CANONICAL.get().reset();
     write(value, out);
     return out.sha256();
+  }
+
+  /**
+   * HMAC-SHA256 under {@code key} of {@code fields} without the field {@code except}, in the same
+   * canonical form, with no copy made: the audit fingerprint, which cannot be recomputed without
+   * the key.
+   */
+  public static String keyedOfAllBut(Map<String, ?> fields, String except, AuditKey key) {
+    Canonical out = CANONICAL.get().reset();
+    writeMap(fields, except, out);
+    return out.hmac(key);
   }
 
   /** The fingerprint of {@code fields} without the field {@code except}, with no copy made. */
@@ -102,6 +115,8 @@ public final class Fingerprints {
     // same key objects in the same order request after request, so most maps need no sort.
     private Object[] lastKeys = new Object[0];
     private int[] lastOrder = new int[0];
+    private Mac mac;
+    private AuditKey macKey;
 
     Canonical() {
       try {
@@ -150,7 +165,27 @@ public final class Fingerprints {
 
     String sha256() {
       sha256.update(bytes, 0, length);
-      byte[] digest = sha256.digest();
+      return hex(sha256.digest());
+    }
+
+    /** The keyed digest; the Mac is set to a key once, and again only when the key changes. */
+    String hmac(AuditKey key) {
+      try {
+        if (mac == null) {
+          mac = Mac.getInstance("HmacSHA256");
+        }
+        if (macKey != key) {
+          mac.init(key.key());
+          macKey = key;
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      mac.update(bytes, 0, length);
+      return hex(mac.doFinal());
+    }
+
+    private static String hex(byte[] digest) {
       byte[] hex = new byte[digest.length * 2];
       for (int i = 0; i < digest.length; i++) {
         hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];

@@ -74,7 +74,8 @@ public final class ScoringEngine {
     this.shadowExecutor = shadowExecutor;
     this.leases = new VersionLeases(repository, router);
     this.v2Schema = new V2SchemaCheck(settings.maxRequestRows());
-    this.decider = new CreditDecider(settings.reasonCount(), audit, listener, metrics);
+    this.decider =
+        new CreditDecider(settings.reasonCount(), settings.auditKey(), audit, listener, metrics);
     this.idempotency =
         new IdempotencyCache(
             settings.idempotencyWindow().toNanos(), settings.idempotencyMaxBytes(), ticker);

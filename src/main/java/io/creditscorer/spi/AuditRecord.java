@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One decision, as kept for audit. Holds no raw applicant field: the input is identified by {@code
- * inputSha256}, a hash of the applicant's canonical fields. The sink stamps the time.
+ * inputHmac}, a keyed hash (HMAC-SHA256) of the applicant's canonical fields under the key named
+ * {@code hmacKeyId}. The sink stamps the time.
  */
 public record AuditRecord(
     String requestId,
@@ -14,7 +15,8 @@ public record AuditRecord(
     String modelSha256,
     String policyVersion,
     String policyRule,
-    String inputSha256,
+    String inputHmac,
+    String hmacKeyId,
     double probabilityOfDefault,
     int score,
     String decision,

@@ -66,6 +66,8 @@ class GoldenCorpusTest {
       return Map.of(
           "scorer.repository.path", "models",
           "scorer.audit.path", WORK.resolve("audit/decisions.log").toString(),
+          "scorer.audit.hmac-key", "golden-corpus-audit-key-0123456789abcdef",
+          "scorer.audit.hmac-key-id", "golden-1",
           "scorer.feedback.store.path", WORK.resolve("feedback").toString());
     }
   }

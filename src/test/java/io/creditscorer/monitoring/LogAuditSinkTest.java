@@ -47,6 +47,7 @@ class LogAuditSinkTest {
         "policy-1",
         null,
         "cd34",
+        "key-7",
         0.25,
         600,
         "refer",
@@ -83,7 +84,8 @@ class LogAuditSinkTest {
     assertEquals("2", line.get("model_version").asText());
     assertEquals("ab12", line.get("model_sha256").asText());
     assertTrue(line.get("policy_rule").isNull());
-    assertEquals("cd34", line.get("input_sha256").asText());
+    assertEquals("cd34", line.get("input_hmac").asText());
+    assertEquals("key-7", line.get("hmac_key_id").asText());
     assertEquals(0.25, line.get("probability_of_default").asDouble());
     assertEquals(600, line.get("score").asInt());
     assertEquals("refer", line.get("decision").asText());

@@ -97,4 +97,22 @@ class FingerprintsTest {
     first.put("age", 31); // the same keys in the same order, another value
     assertNotEquals(expected, Fingerprints.of(first));
   }
+
+  @Test
+  void theAuditFingerprintNeedsTheKey() {
+    java.util.Map<String, Object> applicant =
+        new java.util.HashMap<>(io.creditscorer.api.rest.CreditApiTest.applicant());
+    applicant.put("applicant_id", "A-1");
+    AuditKey a = AuditKey.of("a", "a".repeat(AuditKey.MIN_SECRET_BYTES));
+    AuditKey b = AuditKey.of("b", "b".repeat(AuditKey.MIN_SECRET_BYTES));
+    String underA = Fingerprints.keyedOfAllBut(applicant, "applicant_id", a);
+    assertEquals(underA, Fingerprints.keyedOfAllBut(applicant, "applicant_id", a), "stable");
+    org.junit.jupiter.api.Assertions.assertNotEquals(
+        underA, Fingerprints.keyedOfAllBut(applicant, "applicant_id", b), "another key");
+    org.junit.jupiter.api.Assertions.assertNotEquals(
+        underA, Fingerprints.ofAllBut(applicant, "applicant_id"), "not the unkeyed hash");
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> AuditKey.of("short", "too short"));
+    org.junit.jupiter.api.Assertions.assertFalse(a.toString().contains("aaaa"), "never shown");
+  }
 }
