@@ -38,6 +38,7 @@ class ArchitectureTest {
           Map.entry("inference", Set.of("base", "error")),
           Map.entry("routing", Set.of("base", "error")),
           Map.entry("control", Set.of("base", "error")),
+          Map.entry("security", Set.of("base", "error", "control")),
           Map.entry("features", Set.of("base", "error", "inference")),
           Map.entry("decision", Set.of("base", "error", "features")),
           Map.entry("repository", Set.of("base", "error", "inference", "features", "decision")),
@@ -92,7 +93,8 @@ class ArchitectureTest {
         "feedback",
         "repository",
         "routing",
-        "control");
+        "control",
+        "security");
   }
 
   static final JavaClasses SERVICE =

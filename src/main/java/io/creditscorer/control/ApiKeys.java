@@ -1,6 +1,5 @@
 package io.creditscorer.control;
 
-import io.creditscorer.error.ScoringException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,33 +36,18 @@ public final class ApiKeys {
   }
 
   /**
-   * Checks an {@code Authorization} header value.
-   *
-   * @throws ScoringException UNAUTHENTICATED without a known bearer key, FORBIDDEN when control is
-   *     disabled or the key's role is not enough
+   * The role of a bearer key, or {@code null} when it is none of the configured keys (or none are
+   * configured: model control then needs a token with a model role).
    */
-  public void require(String authorization, Role needed) {
-    if (admin.isEmpty() && viewer.isEmpty()) {
-      throw new ScoringException(
-          ScoringException.Kind.FORBIDDEN,
-          "model control is disabled: no keys are configured (set scorer.control.admin-keys)");
+  public Role roleOf(String key) {
+    if (key == null || (admin.isEmpty() && viewer.isEmpty())) {
+      return null;
     }
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ScoringException(
-          ScoringException.Kind.UNAUTHENTICATED,
-          "model control needs a key: send the header 'Authorization: Bearer <key>'");
+    byte[] given = sha256(key.strip());
+    if (matches(admin, given)) {
+      return Role.ADMIN;
     }
-    byte[] given = sha256(authorization.substring(7).strip());
-    boolean isAdmin = matches(admin, given);
-    boolean isViewer = matches(viewer, given);
-    if (!isAdmin && !isViewer) {
-      throw new ScoringException(ScoringException.Kind.UNAUTHENTICATED, "unknown key");
-    }
-    if (needed == Role.ADMIN && !isAdmin) {
-      throw new ScoringException(
-          ScoringException.Kind.FORBIDDEN,
-          "this key may only read; loading, unloading and routing changes need an admin key");
-    }
+    return matches(viewer, given) ? Role.VIEWER : null;
   }
 
   private static boolean matches(List<byte[]> keys, byte[] given) {

@@ -50,8 +50,7 @@ class ModelControlApiTest {
         .post("/v2/repository/index")
         .then()
         .statusCode(401)
-        .header("WWW-Authenticate", containsString("Bearer"))
-        .body("error", containsString("Authorization: Bearer"));
+        .header("WWW-Authenticate", containsString("Bearer"));
     as("not-a-key-but-long-enough").post("/v2/repository/index").then().statusCode(401);
     as(TestRepositoryResource.VIEWER_KEY)
         .post("/v2/repository/index")
@@ -62,8 +61,7 @@ class ModelControlApiTest {
     as(TestRepositoryResource.VIEWER_KEY)
         .post("/v2/repository/models/echo/unload")
         .then()
-        .statusCode(403)
-        .body("error", containsString("admin key"));
+        .statusCode(403);
     given()
         .contentType(ContentType.JSON)
         .body(Map.of("applicants", List.of(CreditApiTest.applicant())))

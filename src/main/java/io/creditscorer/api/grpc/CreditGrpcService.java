@@ -19,11 +19,14 @@ import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.scoring.CreditRequest;
 import io.creditscorer.scoring.CreditResult;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.security.Roles;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,14 +43,22 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
 
   private final ScoringEngine engine;
   private final OutcomeFeedback feedback;
+  private final CurrentIdentityAssociation identity;
+  private final GrpcRoles roles;
 
   /** The most requests any stream has held unanswered: the read-ahead bound, observable. */
   private final java.util.concurrent.atomic.AtomicInteger mostPending =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  public CreditGrpcService(ScoringEngine engine, OutcomeFeedback feedback) {
+  public CreditGrpcService(
+      ScoringEngine engine,
+      OutcomeFeedback feedback,
+      CurrentIdentityAssociation identity,
+      GrpcRoles roles) {
+    this.roles = roles;
     this.engine = engine;
     this.feedback = feedback;
+    this.identity = identity;
   }
 
   /** The most requests one stream has held unanswered so far (never above the window). */
@@ -57,9 +68,15 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
 
   @Override
   public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
+    String idempotencyKey = CallMetadataInterceptor.IDEMPOTENCY_KEY.get();
+    roles.require(Roles.SCORER, out, () -> score(request, idempotencyKey, out));
+  }
+
+  private void score(
+      ScoreRequest request, String idempotencyKey, StreamObserver<ScoreResponse> out) {
     try {
       engine
-          .score(toEngine(request, CallMetadataInterceptor.IDEMPOTENCY_KEY.get()))
+          .score(toEngine(request, idempotencyKey))
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
@@ -76,10 +93,14 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
   /** Joins outcomes to decisions; blocking (writes the store), so it runs on a worker thread. */
   @Override
   @Blocking
+  @RolesAllowed(Roles.OUTCOME_REPORTER)
   public void reportOutcomes(OutcomesRequest request, StreamObserver<OutcomesResponse> out) {
     try {
       InferenceGrpcService.reply(
-          out, FeedbackGrpc.toProto(feedback.report(FeedbackGrpc.toEngine(request))));
+          out,
+          FeedbackGrpc.toProto(
+              feedback.report(FeedbackGrpc.toEngine(request)),
+              identity.getIdentity().hasRole(Roles.AUDITOR)));
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
     }
@@ -109,6 +130,15 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     }
     call.disableAutoRequest();
     Stream stream = new Stream(call);
+    roles.withIdentity(
+        id -> stream.access.complete(id.hasRole(Roles.SCORER) ? Status.OK : GrpcRoles.refusal(id)),
+        call);
+    stream.access.thenAccept(
+        s -> {
+          if (!s.isOk()) {
+            stream.deny(s);
+          }
+        });
     call.setOnReadyHandler(stream::drain);
     call.setOnCancelHandler(stream::cancel);
     call.request(STREAM_WINDOW);
@@ -127,18 +157,29 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     private boolean halfClosed;
     private boolean done;
 
+    /** Whether the caller may score: known once the security stack has its identity. */
+    final CompletableFuture<Status> access = new CompletableFuture<>();
+
     Stream(ServerCallStreamObserver<ScoreResponse> call) {
       this.call = call;
     }
 
     @Override
     public void onNext(ScoreRequest request) {
-      CompletableFuture<ScoreResponse> answer;
-      try {
-        answer = engine.score(toEngine(request, null)).thenApply(CreditGrpcService::toProto);
-      } catch (RuntimeException e) {
-        answer = CompletableFuture.failedFuture(e);
-      }
+      CompletableFuture<ScoreResponse> answer =
+          access.thenCompose(
+              s -> {
+                if (!s.isOk()) {
+                  return new CompletableFuture<>(); // the stream is ended with the refusal
+                }
+                try {
+                  return engine
+                      .score(toEngine(request, null))
+                      .thenApply(CreditGrpcService::toProto);
+                } catch (RuntimeException e) {
+                  return CompletableFuture.failedFuture(e);
+                }
+              });
       CompletableFuture<ScoreResponse> inOrder =
           answer.exceptionally(e -> errorResponse(request, GrpcErrors.unwrap(e)));
       synchronized (this) {
@@ -171,6 +212,15 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     public synchronized void onCompleted() {
       halfClosed = true;
       drain();
+    }
+
+    /** Ends the stream with {@code refusal}: the caller may not score. */
+    synchronized void deny(Status refusal) {
+      if (!done) {
+        done = true;
+        pending.clear();
+        call.onError(refusal.asRuntimeException());
+      }
     }
 
     synchronized void cancel() {

@@ -44,7 +44,8 @@ final class FeedbackGrpc {
     return outcomes;
   }
 
-  static OutcomesResponse toProto(OutcomeFeedback.OutcomeReply reply) {
+  /** {@code reveal}: as in the REST door, the decision's numbers only for the auditor role. */
+  static OutcomesResponse toProto(OutcomeFeedback.OutcomeReply reply, boolean reveal) {
     OutcomesResponse.Builder b =
         OutcomesResponse.newBuilder().setRecordedAt(timestamp(reply.recordedAt()));
     reply.counts().forEach((r, n) -> b.putCounts(r.wireName(), n));
@@ -59,12 +60,11 @@ final class FeedbackGrpc {
       }
       StoredDecision d = r.decision();
       if (d != null) {
-        result
-            .setModelName(d.modelName())
-            .setModelVersion(d.modelVersion())
-            .setProbabilityOfDefault(d.probabilityOfDefault())
-            .setDecision(d.decision());
-        if (d.outcome() != null) {
+        result.setModelName(d.modelName()).setModelVersion(d.modelVersion());
+        if (reveal) {
+          result.setProbabilityOfDefault(d.probabilityOfDefault()).setDecision(d.decision());
+        }
+        if (reveal && d.outcome() != null) {
           result.setRecordedDefaulted(d.outcome().defaulted());
         }
       }

@@ -20,17 +20,18 @@ import io.creditscorer.api.grpc.v2.ServerMetadataRequest;
 import io.creditscorer.api.grpc.v2.ServerMetadataResponse;
 import io.creditscorer.api.grpc.v2.ServerReadyRequest;
 import io.creditscorer.api.grpc.v2.ServerReadyResponse;
-import io.creditscorer.control.ApiKeys;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.security.Roles;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -40,13 +41,13 @@ import java.util.function.Supplier;
 public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
   private final ScoringEngine engine;
+  private final GrpcRoles roles;
   private final ModelRepository repository;
-  private final ApiKeys keys;
 
-  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository, ApiKeys keys) {
+  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository, GrpcRoles roles) {
+    this.roles = roles;
     this.engine = engine;
     this.repository = repository;
-    this.keys = keys;
   }
 
   /** The caller's remaining deadline, or {@code null} for the configured default. */
@@ -93,6 +94,10 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   @Override
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    roles.require(Roles.SCORER, out, () -> metadata(request, out));
+  }
+
+  private void metadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
     try {
       ModelVersion v = repository.resolve(request.getName(), emptyToNull(request.getVersion()));
       ModelMetadataResponse.Builder m =
@@ -110,6 +115,10 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    roles.require(Roles.SCORER, out, () -> infer(request, out));
+  }
+
+  private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
     boolean raw = GrpcTensors.wantsRaw(request);
     try {
       engine
@@ -149,11 +158,11 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   @Blocking
+  @RolesAllowed(Roles.MODEL_VIEWER)
   public void repositoryIndex(
       RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
     control(
         out,
-        ApiKeys.Role.VIEWER,
         () -> {
           RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
           for (ModelRepository.IndexEntry e : repository.index()) {
@@ -172,11 +181,11 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   @Blocking
+  @RolesAllowed(Roles.MODEL_ADMIN)
   public void repositoryModelLoad(
       RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
     control(
         out,
-        ApiKeys.Role.ADMIN,
         () -> {
           repository.load(request.getModelName()).requireLoaded(request.getModelName());
           return RepositoryModelLoadResponse.getDefaultInstance();
@@ -185,21 +194,20 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   @Blocking
+  @RolesAllowed(Roles.MODEL_ADMIN)
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
     control(
         out,
-        ApiKeys.Role.ADMIN,
         () -> {
           repository.unload(request.getModelName());
           return RepositoryModelUnloadResponse.getDefaultInstance();
         });
   }
 
-  /** One model-control call: the caller's key must have {@code role}; one error mapping. */
-  private <T> void control(StreamObserver<T> out, ApiKeys.Role role, Supplier<T> call) {
+  /** One model-control call (its role checked by the security stack first); one error mapping. */
+  private <T> void control(StreamObserver<T> out, Supplier<T> call) {
     try {
-      keys.require(CallMetadataInterceptor.AUTHORIZATION.get(), role);
       out.onNext(call.get());
       out.onCompleted();
     } catch (RuntimeException e) {

@@ -160,7 +160,11 @@ final class FeedbackCodec {
     return new OutcomeReport(requestId, applicantId, defaulted, observedAt, problems);
   }
 
-  static OutcomesResponseJson encode(OutcomeFeedback.OutcomeReply reply) {
+  /**
+   * @param reveal whether the caller may read past decisions (the auditor role): without it an
+   *     answer names the model version joined but not the decision's probability or outcome
+   */
+  static OutcomesResponseJson encode(OutcomeFeedback.OutcomeReply reply, boolean reveal) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     reply.counts().forEach((r, n) -> counts.put(r.wireName(), n));
     List<OutcomeResultJson> results = new ArrayList<>(reply.results().size());
@@ -174,10 +178,10 @@ final class FeedbackCodec {
               r.applicantId(),
               d == null ? null : d.modelName(),
               d == null ? null : d.modelVersion(),
-              d == null ? null : (float) d.probabilityOfDefault(),
-              d == null ? null : d.decision(),
+              d == null || !reveal ? null : (float) d.probabilityOfDefault(),
+              d == null || !reveal ? null : d.decision(),
               d == null ? null : d.decidedAt().toString(),
-              d == null || d.outcome() == null ? null : d.outcome().defaulted(),
+              d == null || d.outcome() == null || !reveal ? null : d.outcome().defaulted(),
               r.message(),
               r.errors().isEmpty() ? null : r.errors()));
     }

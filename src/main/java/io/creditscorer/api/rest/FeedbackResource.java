@@ -1,6 +1,9 @@
 package io.creditscorer.api.rest;
 
 import io.creditscorer.feedback.OutcomeFeedback;
+import io.creditscorer.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,13 +26,17 @@ public class FeedbackResource {
 
   private final OutcomeFeedback feedback;
   private final long maxBodyBytes;
+  private final SecurityIdentity identity;
 
-  public FeedbackResource(OutcomeFeedback feedback, HttpSettings config) {
+  public FeedbackResource(
+      OutcomeFeedback feedback, HttpSettings config, SecurityIdentity identity) {
+    this.identity = identity;
     this.feedback = feedback;
     this.maxBodyBytes = config.maxBodyBytes();
   }
 
   @POST
+  @RolesAllowed(Roles.OUTCOME_REPORTER)
   @Path("/outcomes")
   @Operation(
       summary = "Report loan outcomes",
@@ -45,10 +52,12 @@ public class FeedbackResource {
                       schema = @Schema(implementation = FeedbackCodec.OutcomesRequestJson.class)))
           byte[] body) {
     return FeedbackCodec.encode(
-        feedback.report(FeedbackCodec.decode(JsonBodies.parseObject(body, maxBodyBytes))));
+        feedback.report(FeedbackCodec.decode(JsonBodies.parseObject(body, maxBodyBytes))),
+        identity.hasRole(Roles.AUDITOR));
   }
 
   @GET
+  @RolesAllowed(Roles.AUDITOR)
   @Path("/performance")
   @Operation(
       summary = "Realised performance per model version",

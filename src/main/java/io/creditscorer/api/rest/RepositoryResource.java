@@ -3,21 +3,20 @@ package io.creditscorer.api.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.creditscorer.control.ApiKeys;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.routing.Router;
 import io.creditscorer.routing.RoutingPolicy;
+import io.creditscorer.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The Open Inference Protocol repository extension (as Triton and MLServer serve it): list, load
- * and unload models. Needs a bearer key (see {@link ApiKeys}); loading and unloading run on a
- * worker thread, never on the event loop.
+ * and unload models. Needs a model role: a token, or a control key (see {@code
+ * security.ApiKeyIdentityProvider}); loading and unloading run on a worker thread, never on the
+ * event loop.
  */
 @Path("/v2/repository")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,12 +40,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class RepositoryResource {
 
   private final ModelRepository repository;
-  private final ApiKeys keys;
   private final Router router;
 
-  public RepositoryResource(ModelRepository repository, ApiKeys keys, Router router) {
+  public RepositoryResource(ModelRepository repository, Router router) {
     this.repository = repository;
-    this.keys = keys;
     this.router = router;
   }
 
@@ -64,17 +62,16 @@ public class RepositoryResource {
   }
 
   @GET
+  @RolesAllowed(Roles.MODEL_VIEWER)
   @Path("/models/{model}/routing")
   @Operation(summary = "The model's routing: stable, canary share, shadow share")
-  public RoutingJson routing(
-      @PathParam("model") String model,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    keys.require(authorization, ApiKeys.Role.VIEWER);
+  public RoutingJson routing(@PathParam("model") String model) {
     repository.modelDirectory(model);
     return RoutingJson.of(router.policy(model));
   }
 
   @PUT
+  @RolesAllowed(Roles.MODEL_ADMIN)
   @Path("/models/{model}/routing")
   @Operation(
       summary = "Replace the model's routing",
@@ -84,14 +81,12 @@ public class RepositoryResource {
               + " only compared (scorer_shadow_* metrics).")
   public RoutingJson setRouting(
       @PathParam("model") String model,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @RequestBody(
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON,
                       schema = @Schema(implementation = RoutingJson.class)))
           byte[] body) {
-    keys.require(authorization, ApiKeys.Role.ADMIN);
     repository.modelDirectory(model);
     JsonNode root = JsonBodies.parseObject(body, 64 * 1024);
     List<FieldError> errors = new ArrayList<>();
@@ -156,35 +151,30 @@ public class RepositoryResource {
   }
 
   @POST
+  @RolesAllowed(Roles.MODEL_VIEWER)
   @Path("/index")
   @Operation(summary = "Every model and version with its state (READY, UNAVAILABLE, UNLOADED)")
-  public List<ModelRepository.IndexEntry> index(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    keys.require(authorization, ApiKeys.Role.VIEWER);
+  public List<ModelRepository.IndexEntry> index() {
     return repository.index();
   }
 
   @POST
+  @RolesAllowed(Roles.MODEL_ADMIN)
   @Path("/models/{model}/load")
   @Operation(
       summary = "Load or reload a model from the repository directory",
       description =
           "New and changed versions are validated and warmed up, then served; a version whose files"
               + " fail keeps serving its previous files and the failure is answered 422.")
-  public ChangesJson load(
-      @PathParam("model") String model,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    keys.require(authorization, ApiKeys.Role.ADMIN);
+  public ChangesJson load(@PathParam("model") String model) {
     return ChangesJson.of(model, repository.load(model).requireLoaded(model));
   }
 
   @POST
+  @RolesAllowed(Roles.MODEL_ADMIN)
   @Path("/models/{model}/unload")
   @Operation(summary = "Stop serving a model; requests in flight finish first")
-  public ChangesJson unload(
-      @PathParam("model") String model,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    keys.require(authorization, ApiKeys.Role.ADMIN);
+  public ChangesJson unload(@PathParam("model") String model) {
     return ChangesJson.of(model, repository.unload(model));
   }
 }

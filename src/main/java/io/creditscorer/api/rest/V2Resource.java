@@ -5,7 +5,9 @@ import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
+import io.creditscorer.security.Roles;
 import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -74,6 +76,7 @@ public class V2Resource {
   }
 
   @GET
+  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}")
   @NonBlocking
   @Operation(summary = "Metadata of the model's default version")
@@ -82,6 +85,7 @@ public class V2Resource {
   }
 
   @GET
+  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/versions/{version}")
   @NonBlocking
   @Operation(summary = "Metadata of one version")
@@ -110,6 +114,7 @@ public class V2Resource {
   }
 
   @POST
+  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/infer")
   @Operation(summary = "Inference on the model's default version")
   public CompletionStage<V2Codec.InferResponseJson> infer(
@@ -120,6 +125,7 @@ public class V2Resource {
   }
 
   @POST
+  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/versions/{version}/infer")
   @Operation(summary = "Inference on one version")
   public CompletionStage<V2Codec.InferResponseJson> inferVersion(
