@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,16 @@ public class OpenDataPlane implements SecurityIdentityAugmentor {
 
   private final boolean open;
 
+  /** The anonymous caller with the data-plane roles. */
+  private final Uni<SecurityIdentity> anonymous =
+      Uni.createFrom()
+          .item(
+              QuarkusSecurityIdentity.builder()
+                  .setAnonymous(true)
+                  .setPrincipal(new QuarkusPrincipal(""))
+                  .addRoles(Roles.DATA_PLANE)
+                  .build());
+
   public OpenDataPlane(AuthSettings settings) {
     this.open = !settings.enabled();
   }
@@ -39,6 +50,9 @@ public class OpenDataPlane implements SecurityIdentityAugmentor {
       SecurityIdentity identity, AuthenticationRequestContext context) {
     if (!open) {
       return Uni.createFrom().item(identity);
+    }
+    if (identity.isAnonymous()) {
+      return anonymous; // every anonymous caller is the same: built once, not per request
     }
     return Uni.createFrom()
         .item(QuarkusSecurityIdentity.builder(identity).addRoles(Roles.DATA_PLANE).build());

@@ -1,8 +1,6 @@
 package io.creditscorer.api.rest;
 
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,7 +30,6 @@ public class CreditResource {
   }
 
   @POST
-  @RolesAllowed(Roles.SCORER)
   @Path("/score")
   @Operation(
       summary = "Score loan applicants",

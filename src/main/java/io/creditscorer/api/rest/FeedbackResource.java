@@ -3,7 +3,6 @@ package io.creditscorer.api.rest;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,7 +35,6 @@ public class FeedbackResource {
   }
 
   @POST
-  @RolesAllowed(Roles.OUTCOME_REPORTER)
   @Path("/outcomes")
   @Operation(
       summary = "Report loan outcomes",
@@ -57,7 +55,6 @@ public class FeedbackResource {
   }
 
   @GET
-  @RolesAllowed(Roles.AUDITOR)
   @Path("/performance")
   @Operation(
       summary = "Realised performance per model version",

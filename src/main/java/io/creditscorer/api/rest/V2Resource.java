@@ -5,9 +5,7 @@ import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
-import io.creditscorer.security.Roles;
 import io.smallrye.common.annotation.NonBlocking;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -76,7 +74,6 @@ public class V2Resource {
   }
 
   @GET
-  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}")
   @NonBlocking
   @Operation(summary = "Metadata of the model's default version")
@@ -85,7 +82,6 @@ public class V2Resource {
   }
 
   @GET
-  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/versions/{version}")
   @NonBlocking
   @Operation(summary = "Metadata of one version")
@@ -114,7 +110,6 @@ public class V2Resource {
   }
 
   @POST
-  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/infer")
   @Operation(summary = "Inference on the model's default version")
   public CompletionStage<V2Codec.InferResponseJson> infer(
@@ -125,7 +120,6 @@ public class V2Resource {
   }
 
   @POST
-  @RolesAllowed(Roles.SCORER)
   @Path("/models/{model}/versions/{version}/infer")
   @Operation(summary = "Inference on one version")
   public CompletionStage<V2Codec.InferResponseJson> inferVersion(
