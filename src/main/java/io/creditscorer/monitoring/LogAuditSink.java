@@ -46,6 +46,7 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
 
   private static final SerializableString TIMESTAMP = JsonLines.name("timestamp");
   private static final SerializableString REQUEST_ID = JsonLines.name("request_id");
+  private static final SerializableString CALLER = JsonLines.name("caller");
   private static final SerializableString APPLICANT_ID = JsonLines.name("applicant_id");
   private static final SerializableString MODEL_NAME = JsonLines.name("model_name");
   private static final SerializableString MODEL_VERSION = JsonLines.name("model_version");
@@ -199,6 +200,8 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
     lines.writeInstant(g, TIMESTAMP, s.at());
     g.writeFieldName(REQUEST_ID);
     g.writeString(r.requestId());
+    g.writeFieldName(CALLER);
+    g.writeString(r.caller()); // null while authentication is off
     g.writeFieldName(APPLICANT_ID);
     g.writeString(r.applicantId());
     g.writeFieldName(MODEL_NAME);

@@ -28,6 +28,7 @@ final class CreditDecider {
       ModelVersion.Credit credit,
       DecisionPolicy policy,
       String requestId,
+      String caller,
       ApplicantAssembler.Assembled applicants,
       boolean explain,
       int rowsPerApplicant) {}
@@ -81,6 +82,7 @@ final class CreditDecider {
       audit.record(
           new AuditRecord(
               s.requestId(),
+              s.caller(),
               id,
               version.name(),
               version.version(),

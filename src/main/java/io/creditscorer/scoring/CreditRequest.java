@@ -13,10 +13,24 @@ import java.util.Map;
  * @param version explicit model version, or {@code null} for the served default
  * @param timeout how long the caller waits, or {@code null} for the configured default
  * @param idempotencyKey the caller's key for safe retries, or {@code null}
+ * @param caller who asked: the authenticated caller's name (a token's {@code sub}), or {@code null}
+ *     while authentication is off
  */
 public record CreditRequest(
     String requestId,
     String version,
     List<Map<String, Object>> applicants,
     Duration timeout,
-    String idempotencyKey) {}
+    String idempotencyKey,
+    String caller) {
+
+  /** A request of no authenticated caller. */
+  public CreditRequest(
+      String requestId,
+      String version,
+      List<Map<String, Object>> applicants,
+      Duration timeout,
+      String idempotencyKey) {
+    this(requestId, version, applicants, timeout, idempotencyKey, null);
+  }
+}

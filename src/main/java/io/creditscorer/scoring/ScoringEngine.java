@@ -277,7 +277,14 @@ public final class ScoringEngine {
               CreditResult answer =
                   decider.decide(
                       new CreditDecider.Scored(
-                          version, credit, policy, requestId, assembled, explain, per),
+                          version,
+                          credit,
+                          policy,
+                          requestId,
+                          request.caller(),
+                          assembled,
+                          explain,
+                          per),
                       (float[]) out.get(0).data());
               String shadow = router.shadow(version.name(), version.version());
               if (shadow != null) {

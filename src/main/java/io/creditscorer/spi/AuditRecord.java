@@ -5,10 +5,12 @@ import java.util.List;
 /**
  * One decision, as kept for audit. Holds no raw applicant field: the input is identified by {@code
  * inputHmac}, a keyed hash (HMAC-SHA256) of the applicant's canonical fields under the key named
- * {@code hmacKeyId}. The sink stamps the time.
+ * {@code hmacKeyId}. {@code caller} is who asked (a token's {@code sub}; {@code null} while
+ * authentication is off). The sink stamps the time.
  */
 public record AuditRecord(
     String requestId,
+    String caller,
     String applicantId,
     String modelName,
     String modelVersion,

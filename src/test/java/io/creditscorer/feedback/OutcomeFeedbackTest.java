@@ -53,6 +53,7 @@ class OutcomeFeedbackTest {
     String decision = pd < 1.0 / 6 ? "approve" : pd < 0.5 ? "refer" : "decline";
     return new AuditRecord(
         requestId,
+        null,
         applicantId,
         "credit-risk",
         version,

@@ -40,6 +40,7 @@ class LogAuditSinkTest {
   private static AuditRecord record(String requestId) {
     return new AuditRecord(
         requestId,
+        "caller-1",
         "A0042",
         "credit-risk",
         "2",

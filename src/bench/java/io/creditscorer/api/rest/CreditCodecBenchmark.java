@@ -36,7 +36,7 @@ public class CreditCodecBenchmark {
 
   @Benchmark
   public CreditRequest decodeStreaming() {
-    return CreditCodec.decode(request, 1 << 20, null, Duration.ofSeconds(1), null);
+    return CreditCodec.decode(request, 1 << 20, null, Duration.ofSeconds(1), null, null);
   }
 
   @Benchmark

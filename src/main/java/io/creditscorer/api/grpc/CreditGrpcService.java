@@ -69,14 +69,17 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
   @Override
   public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
     String idempotencyKey = CallMetadataInterceptor.IDEMPOTENCY_KEY.get();
-    roles.require(Roles.SCORER, out, () -> score(request, idempotencyKey, out));
+    roles.require(Roles.SCORER, out, caller -> score(request, idempotencyKey, caller, out));
   }
 
   private void score(
-      ScoreRequest request, String idempotencyKey, StreamObserver<ScoreResponse> out) {
+      ScoreRequest request,
+      String idempotencyKey,
+      String caller,
+      StreamObserver<ScoreResponse> out) {
     try {
       engine
-          .score(toEngine(request, idempotencyKey))
+          .score(toEngine(request, idempotencyKey, caller))
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
@@ -132,8 +135,10 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     Stream stream = new Stream(call);
     if (roles.enabled()) {
       roles.withIdentity(
-          id ->
-              stream.access.complete(id.hasRole(Roles.SCORER) ? Status.OK : GrpcRoles.refusal(id)),
+          id -> {
+            stream.caller = id.getPrincipal().getName();
+            stream.access.complete(id.hasRole(Roles.SCORER) ? Status.OK : GrpcRoles.refusal(id));
+          },
           call);
     } else {
       stream.access.complete(Status.OK);
@@ -165,6 +170,9 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     /** Whether the caller may score: known once the security stack has its identity. */
     final CompletableFuture<Status> access = new CompletableFuture<>();
 
+    /** Who the caller is; set before {@link #access} completes, {@code null} with auth off. */
+    String caller;
+
     Stream(ServerCallStreamObserver<ScoreResponse> call) {
       this.call = call;
     }
@@ -179,7 +187,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
                 }
                 try {
                   return engine
-                      .score(toEngine(request, null))
+                      .score(toEngine(request, null, caller))
                       .thenApply(CreditGrpcService::toProto);
                 } catch (RuntimeException e) {
                   return CompletableFuture.failedFuture(e);
@@ -255,7 +263,7 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
     return ScoreResponse.newBuilder().setRequestId(request.getRequestId()).setError(error).build();
   }
 
-  static CreditRequest toEngine(ScoreRequest request, String idempotencyKey) {
+  static CreditRequest toEngine(ScoreRequest request, String idempotencyKey, String caller) {
     List<Map<String, Object>> applicants = new ArrayList<>(request.getApplicantsCount());
     for (Struct s : request.getApplicantsList()) {
       applicants.add(plain(s));
@@ -265,7 +273,8 @@ public class CreditGrpcService extends CreditScoringGrpc.CreditScoringImplBase {
         InferenceGrpcService.emptyToNull(request.getModelVersion()),
         applicants,
         InferenceGrpcService.deadline(),
-        idempotencyKey);
+        idempotencyKey,
+        caller);
   }
 
   static ScoreResponse toProto(CreditResult r) {

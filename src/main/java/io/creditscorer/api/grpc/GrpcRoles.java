@@ -31,18 +31,19 @@ public class GrpcRoles {
   }
 
   /**
-   * Runs {@code call} once the caller is known to hold {@code role} (at once while authentication
-   * is off: no security work per call); else fails {@code out}.
+   * Runs {@code call} with the caller's name once the caller is known to hold {@code role} (at
+   * once, with no name, while authentication is off: no security work per call); else fails {@code
+   * out}.
    */
-  public void require(String role, StreamObserver<?> out, Runnable call) {
+  public void require(String role, StreamObserver<?> out, Consumer<String> call) {
     if (!enabled) {
-      call.run();
+      call.accept(null);
       return;
     }
     withIdentity(
         id -> {
           if (id.hasRole(role)) {
-            call.run();
+            call.accept(id.getPrincipal().getName());
           } else {
             out.onError(refusal(id).asRuntimeException());
           }

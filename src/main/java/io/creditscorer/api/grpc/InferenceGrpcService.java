@@ -68,6 +68,10 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+    roles.require(Roles.SCORER, out, caller -> ready(request, out));
+  }
+
+  private void ready(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
     try {
       repository.resolve(request.getName(), emptyToNull(request.getVersion()));
       reply(out, ModelReadyResponse.newBuilder().setReady(true).build());
@@ -94,7 +98,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   @Override
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
-    roles.require(Roles.SCORER, out, () -> metadata(request, out));
+    roles.require(Roles.SCORER, out, caller -> metadata(request, out));
   }
 
   private void metadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
@@ -115,7 +119,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-    roles.require(Roles.SCORER, out, () -> infer(request, out));
+    roles.require(Roles.SCORER, out, caller -> infer(request, out));
   }
 
   private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {

@@ -53,7 +53,12 @@ final class CreditCodec {
    * (this is the service's hottest body), naming every bad field.
    */
   static CreditRequest decode(
-      byte[] body, long maxBytes, String version, Duration timeout, String idempotencyKey) {
+      byte[] body,
+      long maxBytes,
+      String version,
+      Duration timeout,
+      String idempotencyKey,
+      String caller) {
     List<FieldError> errors = new ArrayList<>();
     String requestId = null;
     List<Map<String, Object>> applicants = new ArrayList<>();
@@ -108,7 +113,7 @@ final class CreditCodec {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new CreditRequest(requestId, version, applicants, timeout, idempotencyKey);
+    return new CreditRequest(requestId, version, applicants, timeout, idempotencyKey, caller);
   }
 
   static CreditResponseJson encode(CreditResult r) {

@@ -1,6 +1,8 @@
 package io.creditscorer.api.rest;
 
 import io.creditscorer.scoring.ScoringEngine;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -53,7 +55,8 @@ public class CreditResource {
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON,
                       schema = @Schema(implementation = CreditCodec.CreditRequestJson.class)))
-          byte[] body) {
+          byte[] body,
+      RoutingContext http) {
     return engine
         .score(
             CreditCodec.decode(
@@ -61,8 +64,19 @@ public class CreditResource {
                 maxBodyBytes,
                 version,
                 Timeouts.parse(timeout),
-                idempotencyKey(idempotencyKey)))
+                idempotencyKey(idempotencyKey),
+                caller(http)))
         .thenApply(CreditCodec::encode);
+  }
+
+  /**
+   * The authenticated caller's name: set once a permission check has authenticated the request
+   * (authentication on); {@code null} while it is off, when nothing authenticates.
+   */
+  static String caller(RoutingContext http) {
+    return http.user() instanceof QuarkusHttpUser user
+        ? user.getSecurityIdentity().getPrincipal().getName()
+        : null;
   }
 
   private static String idempotencyKey(String key) {

@@ -21,7 +21,7 @@ class CreditCodecTest {
 
   private static CreditRequest decode(String body) {
     return CreditCodec.decode(
-        body.getBytes(StandardCharsets.UTF_8), 1 << 20, "2", Duration.ofSeconds(1), "key");
+        body.getBytes(StandardCharsets.UTF_8), 1 << 20, "2", Duration.ofSeconds(1), "key", null);
   }
 
   private static List<FieldError> errors(String body) {
