@@ -17,8 +17,11 @@ public final class Management {
     return ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
   }
 
-  /** A RestAssured request to the management interface. */
+  /**
+   * A RestAssured request to the management interface: plain HTTP even where the data plane serves
+   * TLS.
+   */
   public static RequestSpecification given() {
-    return RestAssured.given().port(port());
+    return RestAssured.given().baseUri("http://localhost").port(port());
   }
 }

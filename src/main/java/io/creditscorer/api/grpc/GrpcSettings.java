@@ -2,10 +2,12 @@ package io.creditscorer.api.grpc;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.vertx.core.http.ClientAuth;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
-/** The gRPC door's limits ({@code scorer.grpc.*}); the message size is Quarkus' own key. */
+/** The gRPC door's limits and TLS ({@code scorer.grpc.*}); the message size is Quarkus' own key. */
 @ConfigMapping(prefix = "scorer.grpc")
 public interface GrpcSettings {
 
@@ -40,4 +42,25 @@ public interface GrpcSettings {
 
   @WithDefault("10s")
   Duration rstWindow();
+
+  /** TLS on the gRPC port, from the Quarkus TLS registry. */
+  Tls tls();
+
+  /** {@code scorer.grpc.tls.*}. */
+  interface Tls {
+
+    /**
+     * The TLS registry's configuration ({@code quarkus.tls.<name>.*}) whose key store the gRPC port
+     * serves, reloaded with it; unset: plain text.
+     */
+    Optional<String> configurationName();
+
+    /**
+     * Whether callers must show a certificate signed by the configuration's trust store (mutual
+     * TLS): {@code none}, {@code request} or {@code required}, as {@code
+     * quarkus.http.ssl.client-auth}.
+     */
+    @WithDefault("none")
+    ClientAuth clientAuth();
+  }
 }

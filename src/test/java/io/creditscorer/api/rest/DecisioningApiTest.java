@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** Reason codes, the configured policy with its hard rule, idempotent retries, the audit trail. */
 @QuarkusTest
 @QuarkusTestResource(TestRepositoryResource.class)
-class DecisioningApiTest {
+public class DecisioningApiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -162,7 +162,7 @@ class DecisioningApiTest {
   }
 
   /** The audit lines of one request; the audit log is written in the background, so wait for it. */
-  static List<String> auditLinesOf(String requestId) throws Exception {
+  public static List<String> auditLinesOf(String requestId) throws Exception {
     Path log = TestRepositoryResource.AUDIT_LOG;
     return await("the audit line of " + requestId)
         .until(
