@@ -10,6 +10,8 @@
 #   batching  micro-batching on vs off
 #   reasons   reason codes on (4 per answer) vs off; concurrency 1 and 32
 #   drift     drift monitoring on vs off; tree model (version 2), concurrency 1 and 32, 3 rounds
+#   auth      authentication on (a token of loadtest/jwt.sh on every request) vs off (the same
+#             header, ignored); version 2, concurrency 32, 5 rounds, 60 s of JIT warm-up
 #   builds    two builds with the same options: A_JAR vs B_JAR, each defaulting to this tree's
 #             target/quarkus-app/quarkus-run.jar; version 2, concurrency 1 and 32, 5 rounds, 60 s of
 #             JIT warm-up; names
@@ -33,7 +35,7 @@ usage() { sed -n '/^# Usage:/,/^# With ROUNDS/p' "$SELF" | sed '$d; s/^# \{0,1\}
 [ $# -le 1 ] || usage 2
 PRESET=${1:-}
 case "$PRESET" in
-  "") A=${A:?name of configuration A (or give a preset: batching, reasons, drift, builds)}
+  "") A=${A:?name of configuration A (or give a preset: batching, reasons, drift, auth, builds)}
       B=${B:?name of configuration B} ;;
   batching)
     A=on A_OPTS="-Dscorer.batching.enabled=true" B=off B_OPTS="-Dscorer.batching.enabled=false"
@@ -44,6 +46,13 @@ case "$PRESET" in
   drift)
     A=on A_OPTS="-Dscorer.drift.enabled=true" B=off B_OPTS="-Dscorer.drift.enabled=false"
     : "${VERSIONS:=2}" "${CONCURRENCY:=1 32}" "${ROUNDS:=3}" "${OUT:=target/bench-drift}" ;;
+  auth)
+    : "${OUT:=target/bench-auth}"
+    export AUTHORIZATION="Bearer $(loadtest/jwt.sh "$OUT/keys")"
+    A=on A_OPTS="-Dscorer.auth.enabled=true -Dmp.jwt.verify.publickey.location=$OUT/keys/public.pem
+      -Dmp.jwt.verify.issuer=load-test -Dmp.jwt.verify.audiences=credit-scorer"
+    B=off B_OPTS="-Dscorer.auth.enabled=false"
+    : "${VERSIONS:=2}" "${CONCURRENCY:=32}" "${ROUNDS:=5}" "${JIT_WARMUP:=60s}" ;;
   builds)
     # One pair of rounds is not enough to tell two builds apart on a noisy machine: hence 5 rounds.
     # A build with more code to compile is still compiling after 20 s on its one core: 60 s of

@@ -4,6 +4,10 @@ wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+-- With AUTHORIZATION set (e.g. "Bearer <token>", loadtest/jwt.sh), every request carries it.
+if os.getenv("AUTHORIZATION") then
+  wrk.headers["Authorization"] = os.getenv("AUTHORIZATION")
+end
 
 -- With RANDOM_APPLICANT set, each request instead scores one random applicant A0000..A0999 by id.
 if os.getenv("RANDOM_APPLICANT") then
