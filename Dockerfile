@@ -15,14 +15,15 @@ FROM eclipse-temurin:17-jre-noble
 RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin scorer \
     && mkdir -p /var/log/credit-scorer && chown 10001:10001 /var/log/credit-scorer
 WORKDIR /app
-# The fast-jar in layers, least often changed first: dependencies, then the application.
-COPY --from=build --chown=10001:10001 /src/target/quarkus-app/lib/ /app/lib/
-COPY --from=build --chown=10001:10001 /src/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
-COPY --from=build --chown=10001:10001 /src/target/quarkus-app/app/ /app/app/
-COPY --from=build --chown=10001:10001 /src/target/quarkus-app/quarkus/ /app/quarkus/
-COPY --chown=10001:10001 models/ /app/models/
+# The fast-jar in layers, least often changed first: dependencies, then the application. Owned by
+# root: the service reads /app and writes only to its volumes.
+COPY --from=build /src/target/quarkus-app/lib/ /app/lib/
+COPY --from=build /src/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
+COPY --from=build /src/target/quarkus-app/app/ /app/app/
+COPY --from=build /src/target/quarkus-app/quarkus/ /app/quarkus/
+COPY models/ /app/models/
 # The embedded feature-store snapshot (applicants A0000..A0999, scorer.features.snapshot).
-COPY --chown=10001:10001 data/applicants.jsonl /app/data/applicants.jsonl
+COPY data/applicants.jsonl /app/data/applicants.jsonl
 USER 10001
 EXPOSE 8080 9000 9090
 # G1 with a short pause goal: in a pod with less than 2 CPUs or 1792 MiB the JVM would pick the serial
@@ -31,5 +32,8 @@ EXPOSE 8080 9000 9090
 # OutOfMemoryError may have lost any thread, so it must not keep answering.
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models \
-    SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log
+    SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
+    SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback
+# What the service writes: the audit log and the decision store; ONNX Runtime's unpacked libraries.
+VOLUME ["/var/log/credit-scorer", "/tmp"]
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.creditscorer.monitoring.Promtool;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ class KubernetesManifestsTest {
     assertEquals(1, only(dev, "Deployment").at("/spec/replicas").asInt());
     assertEquals("250m", container(dev).at("/resources/requests/cpu").asText());
     assertEquals(1, only(dev, "HorizontalPodAutoscaler").at("/spec/minReplicas").asInt());
-    assertEquals("1", only(dev, "ConfigMap").at("/data/SCORER_REPOSITORY_WARMUP_RUNS").asText());
+    assertEquals("1", configMap(dev).at("/data/SCORER_REPOSITORY_WARMUP_RUNS").asText());
 
     List<JsonNode> prod = render(PROD);
     assertEquals(0, ofKind(prod, "Deployment").count(), "prod runs a Rollout instead");
@@ -112,7 +113,7 @@ class KubernetesManifestsTest {
     assertEquals(3, rollout.at("/spec/replicas").asInt());
     assertEquals("1", container(prod).at("/resources/requests/cpu").asText());
     assertEquals(3, only(prod, "HorizontalPodAutoscaler").at("/spec/minReplicas").asInt());
-    assertEquals("64", only(prod, "ConfigMap").at("/data/SCORER_HTTP_MAX_INFLIGHT").asText());
+    assertEquals("64", configMap(prod).at("/data/SCORER_HTTP_MAX_INFLIGHT").asText());
     assertEquals(2, podTemplate(prod).at("/spec/topologySpreadConstraints").size());
 
     JsonNode canary = rollout.at("/spec/strategy/canary");
@@ -213,20 +214,65 @@ class KubernetesManifestsTest {
 
       Set<String> mounted = new HashSet<>();
       Set<String> emptyDirs = new HashSet<>();
+      Set<String> readOnly = new HashSet<>();
       pod.path("volumes")
           .forEach(
               v -> {
                 if (v.has("emptyDir")) emptyDirs.add(v.path("name").asText());
+                if (v.has("secret") || v.has("configMap")) readOnly.add(v.path("name").asText());
               });
       for (JsonNode mount : container.path("volumeMounts")) {
-        assertTrue(emptyDirs.contains(mount.path("name").asText()), dir + " " + mount);
+        String volume = mount.path("name").asText();
+        assertTrue(
+            emptyDirs.contains(volume)
+                || (readOnly.contains(volume) && mount.path("readOnly").asBoolean()),
+            dir + ": writes only to emptyDirs, reads Secrets and ConfigMaps read-only: " + mount);
         mounted.add(mount.path("mountPath").asText());
       }
-      String audit = only(objects, "ConfigMap").at("/data/SCORER_AUDIT_PATH").asText();
+      String audit = configMap(objects).at("/data/SCORER_AUDIT_PATH").asText();
       assertTrue(
           mounted.contains(Path.of(audit).getParent().toString()),
           dir + ": audit log " + audit + " is on a volume");
       assertTrue(mounted.contains("/tmp"), dir + ": ONNX Runtime unpacks its libraries to /tmp");
+    }
+  }
+
+  @Test
+  void everyOverlayAuthenticatesWithItsKeysFromASecret() {
+    for (Path dir : APPLICATIONS) {
+      List<JsonNode> objects = render(dir);
+      JsonNode config = configMap(objects).path("data");
+      assertEquals("true", config.path("SCORER_AUTH_ENABLED").asText(), dir.toString());
+      Map<String, JsonNode> env = new HashMap<>();
+      container(objects).path("env").forEach(e -> env.put(e.path("name").asText(), e));
+      for (String secret :
+          List.of(
+              "MP_JWT_VERIFY_ISSUER",
+              "MP_JWT_VERIFY_AUDIENCES",
+              "SCORER_AUDIT_HMAC_KEY",
+              "SCORER_AUDIT_HMAC_KEY_ID",
+              "SCORER_CONTROL_ADMIN_KEYS")) {
+        assertFalse(config.has(secret), dir + ": " + secret + " is not in the ConfigMap");
+        assertFalse(
+            env.getOrDefault(secret, MissingNode.getInstance())
+                .at("/valueFrom/secretKeyRef/name")
+                .asText()
+                .isEmpty(),
+            dir + ": " + secret + " comes from a Secret");
+      }
+      String keyFile = config.path("MP_JWT_VERIFY_PUBLICKEY_LOCATION").asText();
+      boolean onASecretVolume = false;
+      JsonNode pod = podTemplate(objects).path("spec");
+      for (JsonNode mount : container(objects).path("volumeMounts")) {
+        for (JsonNode volume : pod.path("volumes")) {
+          if (volume.path("name").equals(mount.path("name"))
+              && volume.has("secret")
+              && keyFile.startsWith(mount.path("mountPath").asText() + "/")) {
+            onASecretVolume = true;
+          }
+        }
+      }
+      assertTrue(onASecretVolume, dir + ": " + keyFile + " is on a Secret's volume");
     }
   }
 
@@ -381,6 +427,14 @@ class KubernetesManifestsTest {
     Set<String> names = new HashSet<>();
     ofKind(objects, kind).forEach(o -> names.add(name(o)));
     return names;
+  }
+
+  /** The service's configuration (environment variables), beside any mounted as files. */
+  static JsonNode configMap(List<JsonNode> objects) {
+    return ofKind(objects, "ConfigMap")
+        .filter(c -> name(c).startsWith("credit-scorer-config"))
+        .findFirst()
+        .orElseThrow();
   }
 
   static String name(JsonNode object) {

@@ -49,7 +49,11 @@ final class ManifestSchemas {
           "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
           "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
           "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class,
-          "monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class);
+          "monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class,
+          "v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
+          "apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class,
+          "networking.k8s.io/v1/NetworkPolicy",
+              io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
 
   private static final JsonNode CRD_SCHEMAS = load("/k8s-schemas/argoproj.io-v1alpha1.yaml");
 
