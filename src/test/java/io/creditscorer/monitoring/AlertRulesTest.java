@@ -9,7 +9,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +33,40 @@ class AlertRulesTest {
 
   @Test
   void rulesAreValidAndTheirUnitTestsPass() throws Exception {
-    assertTrue(promtool("check", "rules", "alert-rules.yml").contains("SUCCESS: 14 rules found"));
+    assertTrue(promtool("check", "rules", "alert-rules.yml").contains("SUCCESS: 17 rules found"));
     assertTrue(promtool("test", "rules", "alert-rules.test.yml").contains("SUCCESS"));
+  }
+
+  @Test
+  void everyAlertHasARunbookSection() throws Exception {
+    Set<String> anchors = new TreeSet<>();
+    for (String line : Files.readAllLines(Path.of("docs/RUNBOOK.md"))) {
+      if (line.startsWith("## ")) {
+        // GitHub's anchor of a heading: lower case, spaces to dashes, punctuation dropped.
+        anchors.add(
+            line.substring(3).strip().toLowerCase().replace(' ', '-').replaceAll("[^a-z0-9-]", ""));
+      }
+    }
+    Matcher alerts =
+        Pattern.compile(
+                "- alert: (\\S+)\\n(?:(?!- alert:)[\\s\\S])*?runbook_url: \"docs/RUNBOOK\\.md#([^\"]+)\"")
+            .matcher(Files.readString(RULES));
+    Set<String> named = new TreeSet<>();
+    while (alerts.find()) {
+      assertEquals(alerts.group(1).toLowerCase(), alerts.group(2), "the anchor names the alert");
+      assertTrue(anchors.contains(alerts.group(2)), "docs/RUNBOOK.md has " + alerts.group(2));
+      named.add(alerts.group(1));
+    }
+    assertEquals(alertNames(), named, "every alert has a runbook_url");
+  }
+
+  static Set<String> alertNames() throws Exception {
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("- alert: (\\S+)").matcher(Files.readString(RULES));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
   }
 
   @Test
@@ -60,8 +95,35 @@ class AlertRulesTest {
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(DASHBOARD.toFile());
     assertEquals("credit-scorer", dashboard.get("uid").asText());
     assertTrue(dashboard.get("panels").size() >= 10);
+    Set<String> variables = new TreeSet<>();
+    dashboard.at("/templating/list").forEach(v -> variables.add(v.path("name").asText()));
+    assertTrue(
+        variables.containsAll(Set.of("namespace", "pod", "model", "version")),
+        variables.toString());
     for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
       assertTrue(panel.get("targets").size() >= 1, panel.get("title").asText());
+      for (com.fasterxml.jackson.databind.JsonNode target : panel.get("targets")) {
+        Matcher selector =
+            Pattern.compile("\\b(?:scorer|jvm|process|container)_[a-z_]+\\{([^}]*)\\}")
+                .matcher(target.get("expr").asText());
+        while (selector.find()) {
+          assertTrue(
+              selector.group(1).contains("namespace=~\"$namespace\"")
+                  && selector.group(1).contains("pod=~\"$pod\""),
+              panel.get("title").asText() + ": every series is narrowed to the chosen pods");
+        }
+      }
     }
+    // Shipped as a ConfigMap for Grafana's dashboard sidecar, holding this very file.
+    com.fasterxml.jackson.databind.JsonNode configMap =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(
+                new ProcessBuilder("kubectl", "kustomize", "k8s/monitoring")
+                    .start()
+                    .getInputStream());
+    assertEquals("1", configMap.at("/metadata/labels/grafana_dashboard").asText());
+    assertEquals(
+        Files.readString(DASHBOARD), configMap.at("/data/grafana-dashboard.json").asText());
   }
 }
