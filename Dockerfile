@@ -29,8 +29,10 @@ EXPOSE 8080 9000 9090
 # G1 with a short pause goal: in a pod with less than 2 CPUs or 1792 MiB the JVM would pick the serial
 # collector, whose full collections stop the service (docs/BENCHMARKS.md, "Load tests and soak").
 # Out of memory, the process exits and Kubernetes restarts it: a JVM that limps on after an
-# OutOfMemoryError may have lost any thread, so it must not keep answering.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
+# OutOfMemoryError may have lost any thread, so it must not keep answering. Half the container's memory
+# for the heap: the rest holds the JVM's non-heap memory and ONNX Runtime with a quarter to spare
+# (docs/CAPACITY.md, "Memory").
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models \
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
     SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback
