@@ -1,6 +1,7 @@
 package io.creditscorer.bench;
 
 import io.creditscorer.feedback.DecisionStore;
+import io.creditscorer.feedback.FileDecisionStore;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.OutcomeReport;
 import io.creditscorer.feedback.PerformanceWindows;
@@ -68,7 +69,7 @@ public final class DecisionStoreBench {
               clock.instant()));
     }
     long t0 = System.nanoTime();
-    try (DecisionStore store = DecisionStore.open(dir, entries, Duration.ofDays(400), clock)) {
+    try (DecisionStore store = FileDecisionStore.open(dir, entries, Duration.ofDays(400), clock)) {
       for (int from = 0; from < entries; from += 64) { // the feedback thread's batches
         store.add(decisions.subList(from, Math.min(entries, from + 64)));
       }
@@ -80,7 +81,7 @@ public final class DecisionStoreBench {
     OutcomeFeedback feedback;
     long heapBefore = usedHeap();
     long t2 = System.nanoTime();
-    DecisionStore store = DecisionStore.open(dir, entries, Duration.ofDays(400), clock);
+    DecisionStore store = FileDecisionStore.open(dir, entries, Duration.ofDays(400), clock);
     long t3 = System.nanoTime();
     long heapAfter = usedHeap();
     System.out.printf(

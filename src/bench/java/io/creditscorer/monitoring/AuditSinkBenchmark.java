@@ -45,6 +45,7 @@ public class AuditSinkBenchmark {
       records[i] =
           new AuditRecord(
               UUID.randomUUID().toString(),
+              "bench-caller",
               "A" + i,
               "credit-risk",
               "2",

@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The scoring engine, from {@code scorer.credit.*} and {@code scorer.inference.*}, wired to the
- * capabilities: every decision goes to the audit log, then to the decision store's queue.
+ * capabilities: every decision goes to the decision store's queue, then to the audit trail.
  */
 @Singleton
 public class EngineBeans {
@@ -88,9 +88,11 @@ public class EngineBeans {
             auditKey(config.audit())),
         metrics,
         Ticker.system(),
+        // The decision store first: when its queue is full the decision is refused before the
+        // audit trail records it as issued.
         record -> {
-          auditLog.record(record);
           feedback.record(record);
+          auditLog.record(record);
         },
         drift.listener(),
         features,
@@ -99,7 +101,7 @@ public class EngineBeans {
   }
 
   /** The configured audit key, or a random one for this run (said in a WARN line). */
-  private static AuditKey auditKey(ScorerConfig.Audit audit) {
+  private static AuditKey auditKey(AuditConfig audit) {
     if (audit.hmacKey().isPresent()) {
       return AuditKey.of(audit.hmacKeyId(), audit.hmacKey().get());
     }

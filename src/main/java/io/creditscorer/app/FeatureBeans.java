@@ -1,5 +1,6 @@
 package io.creditscorer.app;
 
+import io.creditscorer.base.RedisUrls;
 import io.creditscorer.base.Ticker;
 import io.creditscorer.features.FeatureSource;
 import io.creditscorer.features.FeatureStore;
@@ -59,7 +60,7 @@ public class FeatureBeans {
                         r.circuitOpenFor()));
             yield new NearCacheFeatureStore(
                 redis,
-                "redis " + RedisFeatureSource.redacted(r.url()),
+                "redis " + RedisUrls.redacted(r.url()),
                 new NearCacheFeatureStore.Settings(
                     c.maxSize(), c.ttl(), c.refreshAfter(), c.absentTtl()),
                 Ticker.system(),

@@ -2,10 +2,13 @@ package io.creditscorer.app;
 
 import io.creditscorer.feedback.DecisionStore;
 import io.creditscorer.feedback.FeedbackSettings;
+import io.creditscorer.feedback.FileDecisionStore;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.PerformanceWindows;
+import io.creditscorer.feedback.RedisDecisionStore;
 import io.creditscorer.repository.ModelRepository;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -26,11 +29,29 @@ public class FeedbackBeans {
   @Produces
   @Singleton
   OutcomeFeedback feedback(
-      ScorerConfig config, ModelRepository repository, MeterRegistry registry) {
-    ScorerConfig.Feedback fb = config.feedback();
+      ScorerConfig config, ModelRepository repository, MeterRegistry registry, Vertx vertx) {
+    FeedbackConfig fb = config.feedback();
+    FeedbackConfig.Store s = fb.store();
     DecisionStore store =
-        DecisionStore.open(
-            fb.store().path(), fb.store().maxEntries(), fb.store().retention(), Clock.systemUTC());
+        switch (s.type()) {
+          case file ->
+              FileDecisionStore.open(s.path(), s.maxEntries(), s.retention(), Clock.systemUTC());
+          case redis ->
+              new RedisDecisionStore(
+                  vertx,
+                  fb.redis()
+                      .url()
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "scorer.feedback.store.type=redis needs"
+                                      + " scorer.feedback.redis.url")),
+                  fb.redis().keyPrefix(),
+                  s.maxEntries(),
+                  s.retention(),
+                  fb.redis().timeout(),
+                  Clock.systemUTC());
+        };
     String creditModel = config.credit().model();
     OutcomeFeedback feedback =
         new OutcomeFeedback(
@@ -50,8 +71,7 @@ public class FeedbackBeans {
   }
 
   /** The configured stable version, or the one requests naming no version get (its latest). */
-  private static String stableVersion(
-      ScorerConfig.Feedback fb, ModelRepository repository, String model) {
+  private static String stableVersion(FeedbackConfig fb, ModelRepository repository, String model) {
     return fb.stableVersion()
         .orElseGet(() -> repository.model(model).map(m -> m.latest().version()).orElse(null));
   }

@@ -4,9 +4,11 @@ import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.journal.RotatingFile;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
+import io.creditscorer.monitoring.RedisStreamOut;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.spi.DecisionListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -33,19 +35,51 @@ public class MonitoringBeans {
     return new ScoringMetrics(registry);
   }
 
+  /** The audit trail, to the configured sink ({@code scorer.audit.sink}). */
   @Produces
   @Singleton
-  LogAuditSink auditLog(ScorerConfig config, MeterRegistry registry) {
-    ScorerConfig.Audit audit = config.audit();
-    RotatingFile file =
-        RotatingFile.open(
-            audit.path(),
-            audit.maxFileSize().asLongValue(),
-            audit.maxBackups(),
-            "the audit log (scorer.audit.path)");
+  LogAuditSink auditLog(ScorerConfig config, MeterRegistry registry, Vertx vertx) {
+    AuditConfig audit = config.audit();
+    return switch (audit.sink()) {
+      case FILE -> {
+        RotatingFile file =
+            RotatingFile.open(
+                audit.path(),
+                audit.maxFileSize().asLongValue(),
+                audit.maxBackups(),
+                "the audit log (scorer.audit.path)");
+        yield start(audit, file::write, file, registry);
+      }
+      case REDIS_STREAM -> {
+        String url =
+            audit
+                .redis()
+                .url()
+                .or(() -> config.feedback().redis().url())
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "scorer.audit.sink=redis-stream needs scorer.audit.redis.url (or"
+                                + " scorer.feedback.redis.url)"));
+        RedisStreamOut stream =
+            new RedisStreamOut(
+                vertx,
+                url,
+                audit.redis().stream(),
+                audit.redis().maxLength(),
+                config.feedback().redis().timeout());
+        yield start(audit, stream, stream, registry);
+      }
+      case STDOUT -> start(audit, LogAuditSink.standardOutput(), null, registry);
+    };
+  }
+
+  private static LogAuditSink start(
+      AuditConfig audit, LogAuditSink.Out out, AutoCloseable closeable, MeterRegistry registry) {
     return LogAuditSink.start(
         Clock.systemUTC(),
-        file,
+        out,
+        closeable,
         audit.queueCapacity(),
         audit.interval(),
         audit.maxWait(),

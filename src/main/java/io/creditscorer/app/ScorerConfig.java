@@ -47,46 +47,7 @@ public interface ScorerConfig {
     int queueCapacity();
   }
 
-  Audit audit();
-
-  /** The audit trail: one JSON line per decision, in a size-rotated file of its own. */
-  interface Audit {
-    /** The audit log; point it at a volume in production. */
-    @WithDefault("target/audit/decisions.log")
-    Path path();
-
-    /** Once the file would pass this size it is renamed {@code path.1} and a new one started. */
-    @WithDefault("100M")
-    MemorySize maxFileSize();
-
-    /** Rotated files kept ({@code path.1} the newest); the oldest beyond them is deleted. */
-    @WithDefault("10")
-    int maxBackups();
-
-    /** Decisions that may wait for the writer; then a decision waits up to {@code max-wait}. */
-    @WithDefault("65536")
-    int queueCapacity();
-
-    /** How often the writer writes what is queued, as one block. */
-    @WithDefault("10ms")
-    Duration interval();
-
-    /** How long a decision waits for room in a full queue before its request fails (503). */
-    @WithDefault("1s")
-    Duration maxWait();
-
-    /**
-     * The secret of the audit fingerprint (HMAC-SHA256, at least 32 bytes; from a Secret). Without
-     * it each start draws a random key, and fingerprints cannot be compared across restarts.
-     */
-    Optional<String> hmacKey();
-
-    /**
-     * Written beside each fingerprint: change it with the key, so old records stay attributable.
-     */
-    @WithDefault("1")
-    String hmacKeyId();
-  }
+  AuditConfig audit();
 
   Credit credit();
 
@@ -202,60 +163,7 @@ public interface ScorerConfig {
     }
   }
 
-  Feedback feedback();
-
-  /** Outcome feedback: the decision store and realised performance per model version. */
-  interface Feedback {
-    Store store();
-
-    /**
-     * Decisions that may wait for the feedback thread (it runs every 10 ms); beyond it they are not
-     * stored (counted).
-     */
-    @WithDefault("16384")
-    int queueCapacity();
-
-    /** Most outcomes in one report. */
-    @WithDefault("10000")
-    int maxOutcomesPerRequest();
-
-    /** The window per model version holds at most this many outcomes, the latest observed. */
-    @WithDefault("5000")
-    int windowOutcomes();
-
-    /** Outcomes observed longer ago than this leave the window. */
-    @WithDefault("90d")
-    Duration windowDuration();
-
-    /** Equal-width bands of predicted probability of default for calibration. */
-    @WithDefault("10")
-    int calibrationBands();
-
-    /** How often realised performance is recomputed (on the feedback thread). */
-    @WithDefault("5s")
-    Duration refreshInterval();
-
-    /**
-     * The credit model's stable version, against which others (canaries) are compared; default: the
-     * version that answers requests naming none.
-     */
-    Optional<String> stableVersion();
-
-    /** The embedded decision store: append-only segments, replayed at start-up. */
-    interface Store {
-      /** Directory of the segments decisions-*.jsonl; relative to the working directory. */
-      @WithDefault("target/feedback")
-      Path path();
-
-      /** Most decisions kept; the oldest are evicted first. */
-      @WithDefault("100000")
-      int maxEntries();
-
-      /** Decisions older than this are evicted. */
-      @WithDefault("400d")
-      Duration retention();
-    }
-  }
+  FeedbackConfig feedback();
 
   /** The model repository. */
   interface Repository {

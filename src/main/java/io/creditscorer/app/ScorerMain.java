@@ -1,7 +1,7 @@
 package io.creditscorer.app;
 
+import io.creditscorer.base.RedisUrls;
 import io.creditscorer.features.FeatureLoader;
-import io.creditscorer.features.RedisFeatureSource;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.vertx.core.Vertx;
@@ -58,7 +58,7 @@ public class ScorerMain {
     if (!Files.isReadable(file)) {
       return usage("cannot read " + file.toAbsolutePath());
     }
-    String shown = RedisFeatureSource.redacted(url);
+    String shown = RedisUrls.redacted(url);
     System.out.printf("Loading %s into %s (keys %s<applicant_id>) ...%n", file, shown, prefix);
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));

@@ -1,5 +1,6 @@
 package io.creditscorer.features;
 
+import io.creditscorer.base.RedisUrls;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -48,25 +49,7 @@ public final class RedisFeatureSource implements FeatureSource {
   }
 
   public String url() {
-    return redacted(url);
-  }
-
-  /**
-   * A Redis URL as it may be shown (health, errors, logs): its password replaced by {@code ***}.
-   * {@code redis://user:secret@host:6379/0} becomes {@code redis://user:***@host:6379/0}.
-   */
-  public static String redacted(String url) {
-    if (url == null) {
-      return null;
-    }
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) {
-      return url;
-    }
-    int colon = url.indexOf(':', scheme + 3);
-    String user = colon >= 0 && colon < at ? url.substring(scheme + 3, colon) : "";
-    return url.substring(0, scheme + 3) + user + ":***" + url.substring(at);
+    return RedisUrls.redacted(url);
   }
 
   /** Stored values that were not JSON objects (each is treated as unknown and logged). */

@@ -214,22 +214,23 @@ final class DecisionRing {
   }
 
   /**
-   * Counts the live decisions per model version and visits, oldest first, each one that has an
-   * outcome: one pass over the columns, with nothing made per decision.
+   * Counts the live decisions and outcomes per model version and visits, oldest first, each one
+   * that has an outcome: one pass over the columns, with nothing made per decision.
    */
   List<VersionCount> countAndVisitOutcomes(DecisionStore.OutcomeVisitor withOutcome) {
-    Map<Long, int[]> counts = new LinkedHashMap<>();
+    Map<Long, int[]> counts = new LinkedHashMap<>(); // decisions, outcomes
     long lastKey = -1;
     int[] count = null;
     for (long p = tail; p < head; p++) {
       int s = slot(p);
       long key = (long) modelName[s] << 32 | modelVersion[s];
       if (key != lastKey) {
-        count = counts.computeIfAbsent(key, k -> new int[1]);
+        count = counts.computeIfAbsent(key, k -> new int[2]);
         lastKey = key;
       }
       count[0]++;
       if (outcome[s] != null) {
+        count[1]++;
         withOutcome.visit(
             labels.get(modelName[s]),
             labels.get(modelVersion[s]),
@@ -244,7 +245,10 @@ final class DecisionRing {
         (key, c) ->
             result.add(
                 new VersionCount(
-                    labels.get((int) (key >>> 32)), labels.get((int) key.longValue()), c[0])));
+                    labels.get((int) (key >>> 32)),
+                    labels.get((int) key.longValue()),
+                    c[0],
+                    c[1])));
     return result;
   }
 

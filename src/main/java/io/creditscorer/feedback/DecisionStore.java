@@ -1,60 +1,22 @@
 package io.creditscorer.feedback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.creditscorer.journal.SegmentLog;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * The decisions outcomes are joined to, keyed by request id (several decisions when a request
- * scored several applicants) and by applicant id (the latest decision for that applicant).
+ * scored several applicants) and by applicant id (the latest decision for that applicant), each
+ * with at most one outcome: the first recorded wins.
  *
- * <p><b>Bounded:</b> at most {@code maxEntries} decisions, none decided longer than {@code
- * retention} ago; the oldest are evicted first and counted ({@link #evicted()}).
- *
- * <p><b>Persistent, never rewritten:</b> append-only JSON-lines segments in the store directory,
- * {@code decisions-<first seq>.jsonl}: one line per decision (with its sequence number) and one per
- * outcome (naming that number), appended to the newest segment. A segment is closed once it holds
- * {@code segmentDecisions} decisions (an eighth of {@code maxEntries}, at least {@value
- * #MIN_SEGMENT}) and a new one started. Every line of a segment names a decision older than the
- * next segment's first, so once eviction has passed that first, the segment holds nothing live and
- * is deleted whole: disk use stays within the live content plus about one segment, and no decision
- * is ever written twice (a store that rewrote itself would stall its writer for the length of the
- * rewrite; {@link SegmentLog}). Segments are replayed in order when the store opens; a torn or
- * unreadable line (a crash mid-write) is skipped with a warning and leaves with its segment.
- * Decisions are flushed to the operating system after each {@link #add}; outcomes are synced to the
- * device by {@link #sync}.
- *
- * <p><b>Compact in memory:</b> the live decisions are held in columns ({@link DecisionRing}), so a
- * full store turning over thousands of decisions a second leaves the garbage collector nothing to
- * copy or promote.
- *
- * <p>Thread-safe: every method locks the store; a caller may hold that lock ({@code synchronized
- * (store)}) across several calls to make them one step.
+ * <p>Bounded by {@code scorer.feedback.store.max-entries} decisions and {@code .retention}; the
+ * oldest are evicted first. Two kinds: {@link FileDecisionStore}, embedded in one replica, and
+ * {@link RedisDecisionStore}, shared by every replica. A method that cannot reach its storage
+ * throws {@link java.io.UncheckedIOException} and changes nothing.
  */
-public final class DecisionStore implements AutoCloseable {
-
-  /** Segments hold at least this many decisions, so small stores do not spread over many files. */
-  static final int MIN_SEGMENT = 1000;
-
-  private static final String SEGMENT_PREFIX = "decisions-";
-
-  private static final Logger LOG = Logger.getLogger(DecisionStore.class);
-
-  private static final ObjectMapper JSON = new ObjectMapper();
+public interface DecisionStore extends AutoCloseable {
 
   /** A decision as the engine made it. */
-  public record NewDecision(
+  record NewDecision(
       String requestId,
       String applicantId,
       String modelName,
@@ -64,11 +26,11 @@ public final class DecisionStore implements AutoCloseable {
       String decision,
       Instant decidedAt) {}
 
-  /** What was observed about a decided loan, and when it was recorded here. */
-  public record Outcome(boolean defaulted, Instant observedAt, Instant recordedAt) {}
+  /** What was observed about a decided loan, and when it was recorded. */
+  record Outcome(boolean defaulted, Instant observedAt, Instant recordedAt) {}
 
   /** A decision {@link #find} found: where it lives in the store, and its value. */
-  static final class Entry {
+  final class Entry {
     final long position;
     StoredDecision decision;
 
@@ -90,297 +52,23 @@ public final class DecisionStore implements AutoCloseable {
   /** The request holds several decisions and no applicant id tells them apart. */
   record Ambiguous(int decisions) implements Match {}
 
-  /** What recording an outcome did. */
-  enum Recorded {
-    ACCEPTED,
-    DUPLICATE,
-    CONTRADICTING
-  }
-
-  private final Path dir;
-  private final int maxEntries;
-  private final SegmentLog log;
-  private final Duration retention;
-  private final Clock clock;
-  private final DecisionRing live = new DecisionRing();
-  private final DecisionLines lines = new DecisionLines();
-  private long nextSeq = 1;
-  private int outcomes;
-  private long evicted;
-  private long changes;
-
-  private DecisionStore(
-      Path dir, int maxEntries, Duration retention, Clock clock, SegmentLog.Opener opener) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("scorer.feedback.store.max-entries must be at least 1");
-    }
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("scorer.feedback.store.retention must be positive");
-    }
-    this.dir = dir;
-    this.maxEntries = maxEntries;
-    this.log = new SegmentLog(dir, SEGMENT_PREFIX, Math.max(MIN_SEGMENT, maxEntries / 8), opener);
-    this.retention = retention;
-    this.clock = clock;
-  }
-
-  /**
-   * Opens (creating if needed) the store in {@code dir}, replaying its segments; evicts what is
-   * over the bounds and deletes the segments that then hold nothing live.
-   *
-   * @throws UncheckedIOException when the directory or a segment cannot be read or written
-   */
-  public static DecisionStore open(Path dir, int maxEntries, Duration retention, Clock clock) {
-    return open(
-        dir, maxEntries, retention, clock, file -> new FileOutputStream(file.toFile(), true));
-  }
-
-  /** {@link #open}, with the segments' files opened by {@code opener}. */
-  static DecisionStore open(
-      Path dir, int maxEntries, Duration retention, Clock clock, SegmentLog.Opener opener) {
-    DecisionStore store = new DecisionStore(dir, maxEntries, retention, clock, opener);
-    try {
-      store.replay();
-      store.dropDeadSegments();
-      store.log.openForAppend(store.nextSeq);
-    } catch (IOException e) {
-      throw store.failed(e);
-    }
-    return store;
-  }
-
-  private void replay() throws IOException {
-    int bad = log.replay(this::replay);
-    if (bad > 0) {
-      LOG.warnf("decision store %s: %d unreadable line(s) skipped", dir, bad);
-    }
-    // Evictions of an earlier run that the segments still hold are not counted again.
-    long before = evicted;
-    evictOverBounds();
-    evicted = before;
-  }
-
-  private SegmentLog.Line replay(String line) {
-    try {
-      JsonNode n = JSON.readTree(line);
-      long seq = n.get("seq").asLong();
-      switch (n.get("type").asText()) {
-        case "decision" -> {
-          live.add(seq, DecisionLines.decisionOf(n));
-          nextSeq = Math.max(nextSeq, seq + 1);
-          return SegmentLog.Line.RECORD;
-        }
-        case "outcome" -> {
-          long pos = live.positionOfSeq(seq);
-          if (pos != DecisionRing.NONE && live.outcome(pos) == null) {
-            live.setOutcome(pos, DecisionLines.outcomeOf(n));
-            outcomes++;
-          }
-          return SegmentLog.Line.OTHER;
-        }
-        default -> {
-          return SegmentLog.Line.BAD;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return SegmentLog.Line.BAD;
-    }
-  }
-
-  /** Deletes the segments that hold nothing live. */
-  private void dropDeadSegments() throws IOException {
-    log.dropBelow(live.size() == 0 ? nextSeq : live.seq(live.oldest()));
-  }
-
-  /** Stores decisions in order and flushes them to the newest segment; evicts over the bounds. */
-  public synchronized void add(List<NewDecision> decisions) {
-    if (decisions.isEmpty()) {
-      return;
-    }
-    try {
-      for (NewDecision d : decisions) {
-        long seq = nextSeq++;
-        live.add(seq, d);
-        log.appendRecord(seq, g -> lines.writeDecision(g, seq, d));
-      }
-      log.flush();
-      changes++;
-      evictOverBounds();
-      dropDeadSegments();
-    } catch (IOException e) {
-      throw failed(e);
-    }
-  }
-
-  /** Evicts decisions older than the retention (the service calls it periodically). */
-  public synchronized void evictExpired() {
-    long before = evicted;
-    evictOverBounds();
-    if (evicted != before) {
-      try {
-        dropDeadSegments();
-      } catch (IOException e) {
-        throw failed(e);
-      }
-    }
-  }
-
-  private void evictOverBounds() {
-    Instant oldest = clock.instant().minus(retention);
-    while (live.size() > 0 && (live.size() > maxEntries || live.oldestDecidedBefore(oldest))) {
-      if (live.evictOldest()) {
-        outcomes--;
-      }
-      evicted++;
-      changes++;
-    }
-  }
-
-  /**
-   * The decision an outcome is about: by request id (with the applicant id when the request holds
-   * several decisions), or the latest decision for an applicant id alone.
-   */
-  synchronized Match find(String requestId, String applicantId) {
-    if (requestId == null) {
-      long pos = live.latestOfApplicant(applicantId);
-      return pos == DecisionRing.NONE ? new UnknownApplicant() : found(pos);
-    }
-    long newest = live.newestOfRequest(requestId);
-    if (newest == DecisionRing.NONE) {
-      return new UnknownRequest();
-    }
-    if (applicantId != null) {
-      for (long p = newest; p != DecisionRing.NONE; p = live.olderOfRequest(p)) {
-        if (applicantId.equals(live.applicantId(p))) {
-          return found(p);
-        }
-      }
-      return new UnknownApplicant();
-    }
-    int n = 0;
-    for (long p = newest; p != DecisionRing.NONE; p = live.olderOfRequest(p)) {
-      n++;
-    }
-    return n == 1 ? found(newest) : new Ambiguous(n);
-  }
-
-  private Found found(long pos) {
-    return new Found(new Entry(pos, live.decision(pos)));
-  }
-
-  /** An outcome to record for a live entry found by {@link #find}. */
+  /** An outcome to record for an entry {@link #find} found. */
   record NewOutcome(Entry entry, boolean defaulted, Instant observedAt) {}
 
   /**
-   * What recording this outcome would do, changing nothing: the first outcome of a decision is
-   * accepted; the same again is a duplicate, a different one a contradiction.
+   * What recording one outcome did.
    *
-   * @throws IllegalStateException when the entry was evicted since it was found (the lock was not
-   *     held across both calls)
+   * @param kept the outcome the decision keeps: the new one when {@code recorded}, else the one
+   *     recorded before it; {@code null} when the decision was evicted since it was found
    */
-  synchronized Recorded check(Entry entry, boolean defaulted) {
-    if (entry.position < live.oldest() || live.seq(entry.position) != entry.decision.seq()) {
-      throw new IllegalStateException(
-          "decision " + entry.decision.seq() + " was evicted after it was found");
-    }
-    Outcome kept = live.outcome(entry.position);
-    if (kept != null) {
-      return kept.defaulted() == defaulted ? Recorded.DUPLICATE : Recorded.CONTRADICTING;
-    }
-    return Recorded.ACCEPTED;
-  }
+  record Recording(boolean recorded, Outcome kept) {}
 
-  /**
-   * Records accepted outcomes (each checked by {@link #check} under the same lock) all or none:
-   * their lines are appended and synced to the device first, and only then do the decisions hold
-   * them in memory. When writing or syncing fails, the lines are cut off again and nothing is
-   * recorded, so a retry is accepted, not a duplicate.
-   *
-   * @throws UncheckedIOException when the lines could not be written and synced
-   */
-  synchronized void recordAll(List<NewOutcome> accepted) {
-    if (accepted.isEmpty()) {
-      return;
-    }
-    Instant now = clock.instant();
-    List<Outcome> outcomes = new ArrayList<>(accepted.size());
-    SegmentLog.Mark mark;
-    try {
-      mark = log.mark();
-    } catch (IOException e) {
-      throw failed(e);
-    }
-    try {
-      for (NewOutcome n : accepted) {
-        Outcome o = new Outcome(n.defaulted(), n.observedAt(), now);
-        long seq = n.entry().decision.seq();
-        log.append(g -> lines.writeOutcome(g, seq, o));
-        outcomes.add(o);
-      }
-      log.sync();
-    } catch (IOException | RuntimeException e) {
-      try {
-        log.rollback(mark);
-      } catch (IOException | RuntimeException cut) {
-        e.addSuppressed(cut);
-      }
-      throw failed(e instanceof IOException io ? io : new IOException(e));
-    }
-    for (int i = 0; i < accepted.size(); i++) {
-      Entry entry = accepted.get(i).entry();
-      live.setOutcome(entry.position, outcomes.get(i));
-      entry.decision = entry.decision.withOutcome(outcomes.get(i));
-      this.outcomes++;
-      changes++;
-    }
-  }
-
-  /** {@link #check}, then {@link #recordAll} of this one outcome when it is accepted. */
-  synchronized Recorded record(Entry entry, boolean defaulted, Instant observedAt) {
-    Recorded r = check(entry, defaulted);
-    if (r == Recorded.ACCEPTED) {
-      recordAll(List.of(new NewOutcome(entry, defaulted, observedAt)));
-    }
-    return r;
-  }
-
-  /** Flushes and syncs the newest segment (where outcomes go) to the device. */
-  public synchronized void sync() {
-    try {
-      log.sync();
-    } catch (IOException e) {
-      throw failed(e);
-    }
-  }
-
-  private UncheckedIOException failed(IOException e) {
-    return new UncheckedIOException(
-        "decision store " + dir + " (scorer.feedback.store.path): " + e.getMessage(), e);
-  }
-
-  /** Visits every live decision, oldest first, under the lock. */
-  public synchronized void forEach(Consumer<StoredDecision> visitor) {
-    long end = live.oldest() + live.size();
-    for (long p = live.oldest(); p < end; p++) {
-      visitor.accept(live.decision(p));
-    }
-  }
-
-  /**
-   * The live decisions' count per model version, visiting each live decision that has an outcome,
-   * oldest first, in one pass under the lock. Much cheaper than {@link #forEach}, which makes a
-   * {@link StoredDecision} of every decision.
-   */
-  public synchronized List<VersionCount> countAndVisitOutcomes(OutcomeVisitor withOutcome) {
-    return live.countAndVisitOutcomes(withOutcome);
-  }
-
-  /** How many live decisions a model version has. */
-  public record VersionCount(String modelName, String modelVersion, int decisions) {}
+  /** How many live decisions and outcomes a model version has. */
+  record VersionCount(String modelName, String modelVersion, int decisions, int outcomes) {}
 
   /** What the performance windows need of a decision that has an outcome. */
   @FunctionalInterface
-  public interface OutcomeVisitor {
+  interface OutcomeVisitor {
     void visit(
         String modelName,
         String modelVersion,
@@ -390,48 +78,44 @@ public final class DecisionStore implements AutoCloseable {
         Outcome outcome);
   }
 
-  /** Every live decision, oldest first. */
-  public synchronized List<StoredDecision> contents() {
-    List<StoredDecision> list = new ArrayList<>(live.size());
-    forEach(list::add);
-    return list;
-  }
+  /** Stores decisions in order; evicts over the bounds. */
+  void add(List<NewDecision> decisions);
 
-  public synchronized int size() {
-    return live.size();
-  }
+  /**
+   * The decision an outcome is about: by request id (with the applicant id when the request holds
+   * several decisions), or the latest decision for an applicant id alone.
+   */
+  Match find(String requestId, String applicantId);
 
-  /** Live decisions that have an outcome. */
-  public synchronized int outcomes() {
-    return outcomes;
-  }
+  /**
+   * Records each outcome whose decision has none yet, all or none: when the store cannot be
+   * written, nothing is recorded and a retry is accepted, not a duplicate. An outcome whose
+   * decision already has one (recorded earlier, by an earlier item, or by another replica) is not
+   * recorded. Updates each accepted entry's decision to carry its outcome.
+   *
+   * @return one recording per outcome, in order
+   */
+  List<Recording> recordAll(List<NewOutcome> outcomes);
 
-  /** Decisions evicted since the store was opened. */
-  public synchronized long evicted() {
-    return evicted;
-  }
+  /** Evicts decisions older than the retention (the service calls it periodically). */
+  void evictExpired();
 
-  /** Lines in the segments on disk (live and evicted). */
-  synchronized long diskLines() {
-    return log.lines();
-  }
+  /**
+   * The live decisions' and outcomes' counts per model version, visiting at least every outcome
+   * observed at or after {@code oldest} among each version's latest {@code latest} by observation
+   * time (and possibly more).
+   */
+  List<VersionCount> countAndVisitOutcomes(Instant oldest, int latest, OutcomeVisitor visitor);
 
-  /** Segments on disk. */
-  synchronized int segmentCount() {
-    return log.segments();
-  }
+  /** Live decisions (as last seen, for a shared store). */
+  int size();
 
-  /** Counts every change (decision added, outcome recorded, decision evicted). */
-  synchronized long changes() {
-    return changes;
-  }
+  /** Live decisions that have an outcome (as last seen, for a shared store). */
+  int outcomes();
+
+  /** Decisions this process evicted since it opened the store. */
+  long evicted();
 
   @Override
-  public synchronized void close() {
-    try {
-      log.close();
-    } catch (IOException e) {
-      LOG.errorf("decision store %s could not be closed cleanly: %s", dir, e.getMessage());
-    }
-  }
+  void close();
 }

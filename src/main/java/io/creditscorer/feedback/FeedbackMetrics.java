@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -25,7 +26,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code scorer_outcome_stable}: model, version; 1 for the stable version
  *   <li>{@code scorer_outcomes_total}: result
  *   <li>{@code scorer_decision_store_entries}, {@code scorer_decision_store_outcomes}, {@code
- *       scorer_decision_store_evicted_total}, {@code scorer_decision_store_dropped_total}
+ *       scorer_decision_store_evicted_total}, {@code scorer_decision_store_refused_total}
+ *   <li>{@code scorer_decision_store_pending}, {@code scorer_decision_store_pending_capacity}: the
+ *       queue of decisions not yet written, and its bound
  * </ul>
  */
 final class FeedbackMetrics {
@@ -37,11 +40,14 @@ final class FeedbackMetrics {
   private final Set<Key> registered = ConcurrentHashMap.newKeySet();
   private final Map<OutcomeResult.Result, Counter> results =
       new EnumMap<>(OutcomeResult.Result.class);
-  private final Counter dropped;
+  private final Counter refused;
   private final Counter writeFailures;
 
   FeedbackMetrics(
-      MeterRegistry registry, DecisionStore store, Supplier<PerformanceWindows.Report> report) {
+      MeterRegistry registry,
+      DecisionStore store,
+      Supplier<PerformanceWindows.Report> report,
+      ArrayBlockingQueue<?> pending) {
     this.registry = registry;
     this.report = report;
     for (OutcomeResult.Result r : OutcomeResult.Result.values()) {
@@ -61,15 +67,26 @@ final class FeedbackMetrics {
     FunctionCounter.builder("scorer.decision.store.evicted", store, DecisionStore::evicted)
         .description("Decisions evicted (oldest first) to stay within the store's bounds")
         .register(registry);
-    dropped =
-        Counter.builder("scorer.decision.store.dropped")
-            .description("Decisions not stored because the store's queue was full")
+    refused =
+        Counter.builder("scorer.decision.store.refused")
+            .description(
+                "Decisions not issued (503) because the queue of decisions not yet written was"
+                    + " full")
             .register(registry);
+    Gauge.builder("scorer.decision.store.pending", pending, ArrayBlockingQueue::size)
+        .description("Decisions queued for the decision store, not yet written")
+        .register(registry);
+    Gauge.builder(
+            "scorer.decision.store.pending.capacity",
+            pending,
+            q -> q.size() + q.remainingCapacity())
+        .description("Decisions the queue holds at most; when full, credit requests get 503")
+        .register(registry);
     writeFailures =
         Counter.builder("scorer.decision.store.write.failures")
             .description(
-                "Writes to the decision store that failed (a full or broken disk); outcomes are"
-                    + " then refused with 503 until a write succeeds")
+                "Calls to the decision store that failed (a full disk, Redis down); outcomes are"
+                    + " then refused with 503 until a call succeeds")
             .register(registry);
   }
 
@@ -81,8 +98,8 @@ final class FeedbackMetrics {
     results.get(r).increment();
   }
 
-  void dropped() {
-    dropped.increment();
+  void refused() {
+    refused.increment();
   }
 
   /** Registers the version's gauges the first time it is seen. */

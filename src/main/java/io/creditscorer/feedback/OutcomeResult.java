@@ -22,6 +22,11 @@ public record OutcomeResult(
     String message,
     List<FieldError> errors) {
 
+  /** This result about {@code d}, the decision as it is now recorded. */
+  OutcomeResult about(StoredDecision d) {
+    return new OutcomeResult(index, result, requestId, applicantId, d, message, errors);
+  }
+
   /** The per-outcome answer. */
   public enum Result {
     /** Joined and recorded. */

@@ -88,7 +88,7 @@ public final class PerformanceWindows {
 
   /**
    * Computes every version's window as of {@code now}; {@code stable} tells the stable version of a
-   * model. Holds the store's lock only while copying the pairs.
+   * model. An embedded store's lock is held only while copying the pairs.
    */
   public static Report compute(
       DecisionStore store, Instant now, Settings settings, BiPredicate<String, String> stable) {
@@ -96,10 +96,11 @@ public final class PerformanceWindows {
     Map<Key, Tally> tallies = new HashMap<>();
     List<DecisionStore.VersionCount> counts =
         store.countAndVisitOutcomes(
+            oldest,
+            settings.maxOutcomes(),
             (model, version, pd, decision, seq, o) -> {
-              Tally t = tally(tallies, model, version);
-              t.outcomes++;
               if (!o.observedAt().isBefore(oldest)) {
+                Tally t = tally(tallies, model, version);
                 t.recent.add(new Observed(pd, decision, o.defaulted(), o.observedAt(), seq));
                 if (t.recent.size() > settings.maxOutcomes()) {
                   t.recent.poll(); // the oldest leaves the window
@@ -107,7 +108,9 @@ public final class PerformanceWindows {
               }
             });
     for (DecisionStore.VersionCount c : counts) {
-      tally(tallies, c.modelName(), c.modelVersion()).decisions = c.decisions();
+      Tally t = tally(tallies, c.modelName(), c.modelVersion());
+      t.decisions = c.decisions();
+      t.outcomes = c.outcomes();
     }
     List<Key> keys = new ArrayList<>(tallies.keySet());
     keys.sort(KEY_ORDER);

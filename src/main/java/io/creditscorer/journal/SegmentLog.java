@@ -64,7 +64,7 @@ public final class SegmentLog implements AutoCloseable {
   }
 
   /** Where the newest segment ended at {@link #mark}. */
-  public record Mark(Path segment, long length, long lines) {}
+  public record Mark(Path segment, long length, long lines, long records) {}
 
   /** Writes one line's JSON value (without the line end). */
   @FunctionalInterface
@@ -212,11 +212,18 @@ public final class SegmentLog implements AutoCloseable {
     }
   }
 
-  /** Appends record {@code seq}, starting a new segment first when the newest is full. */
-  public void appendRecord(long seq, LineWriter line) throws IOException {
+  /**
+   * Starts a new segment, named {@code nextSeq}, when the newest is full. Called before a batch of
+   * records, so a batch never spans two segments and can be rolled back whole.
+   */
+  public void startSegmentIfFull(long nextSeq) throws IOException {
     if (segments.peekLast().records >= recordsPerSegment) {
-      startSegment(seq);
+      startSegment(nextSeq);
     }
+  }
+
+  /** Appends a record to the newest segment. */
+  public void appendRecord(LineWriter line) throws IOException {
     append(line);
     segments.peekLast().records++;
   }
@@ -277,13 +284,12 @@ public final class SegmentLog implements AutoCloseable {
   public Mark mark() throws IOException {
     json.flush();
     Segment newest = segments.peekLast();
-    return new Mark(newest.path, Files.size(newest.path), newest.lines);
+    return new Mark(newest.path, Files.size(newest.path), newest.lines, newest.records);
   }
 
   /**
    * Undoes what was appended since {@code mark}: drops what is buffered, cuts the newest segment
-   * back to its length at the mark and reopens it. Only lines about earlier records may lie in
-   * between ({@link #append}, never {@link #appendRecord}).
+   * back to its length at the mark and reopens it. No segment may have been started in between.
    *
    * @throws IOException when the segment cannot be cut or reopened (the log is then unusable until
    *     a later rollback or restart succeeds)
@@ -302,6 +308,7 @@ public final class SegmentLog implements AutoCloseable {
       channel.truncate(mark.length());
     }
     newest.lines = mark.lines();
+    newest.records = mark.records();
     open(newest);
   }
 

@@ -5,15 +5,16 @@ import com.fasterxml.jackson.core.SerializableString;
 import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.journal.JsonLines;
-import io.creditscorer.journal.RotatingFile;
 import io.creditscorer.spi.AuditRecord;
 import io.creditscorer.spi.AuditSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,13 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Writes one JSON line per decision to the audit log, a size-rotated file of its own ({@code
- * scorer.audit.path}). The record carries hashes and identifiers, never raw applicant fields.
+ * Writes one JSON line per decision to the audit trail: a size-rotated file of its own ({@code
+ * scorer.audit.path}), a Redis Stream ({@link RedisStreamOut}) or standard output ({@link
+ * #standardOutput}). The record carries hashes and identifiers, never raw applicant fields. Each
+ * line says {@code "type":"audit"}, so it is told apart from log lines on a shared output, and has
+ * a {@code record_id} unique across replicas and restarts (a random id of the writer, then a
+ * counter): a block written again after a failure repeats its ids, so a reader can drop the repeats
+ * of at-least-once delivery. Records are in the order they were queued, per replica.
  *
  * <p>Group commit: {@link #record} stamps the decision's time and queues it (a bounded queue); one
  * background thread takes everything queued every {@code interval} and appends it as one block of
@@ -44,6 +50,8 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   /** Blocks kept in memory above this size are let go once written. */
   private static final int KEPT_BLOCK_BYTES = 1 << 20;
 
+  private static final SerializableString TYPE = JsonLines.name("type");
+  private static final SerializableString RECORD_ID = JsonLines.name("record_id");
   private static final SerializableString TIMESTAMP = JsonLines.name("timestamp");
   private static final SerializableString REQUEST_ID = JsonLines.name("request_id");
   private static final SerializableString CALLER = JsonLines.name("caller");
@@ -62,8 +70,26 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
 
   /** Where a block of complete lines goes. */
   @FunctionalInterface
-  interface Out {
+  public interface Out {
+    /** Writes every line of the block, or throws (and the whole block is written again later). */
     void write(ByteBuffer block) throws IOException;
+  }
+
+  /**
+   * Standard output, shared with the log: a block is written under the stream's lock, so no log
+   * line lands inside a record.
+   */
+  public static Out standardOutput() {
+    PrintStream out = System.out;
+    return block -> {
+      synchronized (out) {
+        out.write(block.array(), block.arrayOffset() + block.position(), block.remaining());
+        out.flush();
+        if (out.checkError()) {
+          throw new IOException("standard output cannot be written");
+        }
+      }
+    };
   }
 
   private record Stamped(Instant at, AuditRecord record) {}
@@ -96,18 +122,21 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
   private final Block block = new Block();
   private final JsonGenerator json;
   private final JsonLines lines = new JsonLines();
+  private final String writerId = String.format("%016x", new SecureRandom().nextLong());
+  private long written;
   private volatile boolean closing;
   private boolean failing;
 
-  /** Appends to {@code file}, which it closes when it is closed. */
+  /** Writes to {@code out}; closes {@code closeable} ({@code null}: nothing) when it is closed. */
   public static LogAuditSink start(
       Clock clock,
-      RotatingFile file,
+      Out out,
+      AutoCloseable closeable,
       int capacity,
       Duration interval,
       Duration maxWait,
       MeterRegistry registry) {
-    LogAuditSink sink = new LogAuditSink(clock, file::write, file, capacity, interval, maxWait);
+    LogAuditSink sink = new LogAuditSink(clock, out, closeable, capacity, interval, maxWait);
     Gauge.builder("scorer.audit.pending", sink.pending, BlockingQueue::size)
         .description("Audit records queued for the audit writer")
         .register(registry);
@@ -197,6 +226,10 @@ public final class LogAuditSink implements AuditSink, AutoCloseable {
     AuditRecord r = s.record();
     JsonGenerator g = json;
     g.writeStartObject();
+    g.writeFieldName(TYPE);
+    g.writeString("audit");
+    g.writeFieldName(RECORD_ID);
+    g.writeString(writerId + "-" + ++written);
     lines.writeInstant(g, TIMESTAMP, s.at());
     g.writeFieldName(REQUEST_ID);
     g.writeString(r.requestId());

@@ -35,18 +35,35 @@ class OutcomeFeedbackTest {
   final MutableClock clock = new MutableClock(T0);
   MeterRegistry registry = new SimpleMeterRegistry();
 
-  OutcomeFeedback open() {
-    return open(file -> new java.io.FileOutputStream(file.toFile(), true));
-  }
+  final java.util.concurrent.atomic.AtomicBoolean diskFull =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  /** Feedback whose decision store opens its files with {@code opener}. */
-  OutcomeFeedback open(io.creditscorer.journal.SegmentLog.Opener opener) {
+  OutcomeFeedback open() {
     return new OutcomeFeedback(
-        DecisionStore.open(dir, 1000, Duration.ofDays(400), clock, opener),
+        store(),
         new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW),
         clock,
         (model, version) -> version.equals("2"),
         registry);
+  }
+
+  /** A store with at most 1000 decisions, kept 400 days, that fails while {@link #breakStore}. */
+  DecisionStore store() {
+    return FileDecisionStore.open(
+        dir,
+        1000,
+        Duration.ofDays(400),
+        clock,
+        file -> new FileDecisionStoreTest.DiskThatFills(file, diskFull));
+  }
+
+  /** The store cannot be written (a full disk) until {@link #repairStore}; nothing is lost. */
+  void breakStore() throws Exception {
+    diskFull.set(true);
+  }
+
+  void repairStore() throws Exception {
+    diskFull.set(false);
   }
 
   static AuditRecord decision(String requestId, String applicantId, String version, double pd) {
@@ -78,14 +95,13 @@ class OutcomeFeedbackTest {
   }
 
   @Test
-  void aFullDiskAnswers503RecordsNothingAndTheRetryIsAcceptedOnceThereIsRoom() {
-    java.util.concurrent.atomic.AtomicBoolean full =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    try (OutcomeFeedback f = open(file -> new DecisionStoreTest.DiskThatFills(file, full))) {
+  void aStoreThatCannotBeWrittenAnswers503RecordsNothingAndTheRetryIsAcceptedOnceItCan()
+      throws Exception {
+    try (OutcomeFeedback f = open()) {
       f.record(decision("r1", "A", "2", 0.3));
       f.record(decision("r2", "B", "2", 0.3));
       f.processPending();
-      full.set(true);
+      breakStore();
       io.creditscorer.error.ScoringException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               io.creditscorer.error.ScoringException.class,
@@ -94,11 +110,55 @@ class OutcomeFeedbackTest {
       assertEquals(io.creditscorer.error.ScoringException.Kind.UNAVAILABLE, e.kind());
       assertEquals(1.0, registry.get("scorer.decision.store.write.failures").counter().count());
 
-      full.set(false);
+      repairStore();
       assertEquals(
           List.of(Result.ACCEPTED, Result.ACCEPTED),
           results(f.report(List.of(outcome("r1", null, true, T0), outcome("r2", null, false, T0)))),
           "the retry is accepted, not a duplicate");
+    }
+  }
+
+  @Test
+  void decisionsQueuedWhileTheStoreCannotBeWrittenAreKeptAndWrittenOnceItCan() throws Exception {
+    try (OutcomeFeedback f = open()) {
+      breakStore();
+      f.record(decision("r1", "A", "2", 0.3));
+      assertThrows(java.io.UncheckedIOException.class, f::processPending);
+      f.record(decision("r2", "B", "2", 0.3));
+      assertEquals(1.0, gauge("scorer.decision.store.pending"), "r2 waits; r1 is held apart");
+      repairStore();
+      f.processPending(); // r1
+      f.processPending(); // r2
+      assertEquals(0.0, gauge("scorer.decision.store.pending"));
+      assertEquals(
+          List.of(Result.ACCEPTED, Result.ACCEPTED),
+          results(
+              f.report(List.of(outcome("r1", null, true, T0), outcome("r2", null, false, T0)))));
+    }
+  }
+
+  @Test
+  void aFullQueueRefusesTheDecisionWith503RatherThanIssueItUnrecorded() {
+    try (OutcomeFeedback f = open()) {
+      double capacity = gauge("scorer.decision.store.pending.capacity");
+      for (int i = 0; i < capacity; i++) {
+        f.record(decision("r" + i, "A" + i, "2", 0.3));
+      }
+      io.creditscorer.error.ScoringException e =
+          assertThrows(
+              io.creditscorer.error.ScoringException.class,
+              () -> f.record(decision("late", "Z", "2", 0.3)));
+      assertEquals(io.creditscorer.error.ScoringException.Kind.UNAVAILABLE, e.kind());
+      assertEquals(1.0, registry.get("scorer.decision.store.refused").counter().count());
+      f.processPending();
+      f.record(decision("late", "Z", "2", 0.3)); // room again once written
+      assertEquals(
+          List.of(Result.ACCEPTED, Result.UNKNOWN_REQUEST_ID),
+          results(
+              f.report(
+                  List.of(
+                      outcome("r" + (int) (capacity - 1), null, true, T0),
+                      outcome("never", null, true, T0)))));
     }
   }
 
@@ -354,6 +414,10 @@ class OutcomeFeedbackTest {
 
   static PerformanceWindows.VersionPerformance version(PerformanceWindows.Report r, String v) {
     return r.versions().stream().filter(p -> p.version().equals(v)).findFirst().orElseThrow();
+  }
+
+  double gauge(String name) {
+    return registry.get(name).gauge().value();
   }
 
   double gauge(String name, String version) {

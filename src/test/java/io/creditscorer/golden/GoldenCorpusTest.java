@@ -2,6 +2,7 @@ package io.creditscorer.golden;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -150,11 +153,15 @@ class GoldenCorpusTest {
     }
   }
 
-  /** The audit lines, once the writer has written all of them, without their time fields. */
+  /**
+   * The audit lines, once the writer has written all of them, without their time fields and their
+   * record ids (random per writer); each record id must be unique.
+   */
   private static List<String> auditLines(int expected) throws IOException {
     Path log = WORK.resolve("audit/decisions.log");
     Awaitility.await().until(() -> Files.exists(log) && Files.readAllLines(log).size() >= expected);
     List<String> lines = new ArrayList<>();
+    Set<String> recordIds = new HashSet<>();
     for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
       ObjectNode node = (ObjectNode) JSON.readTree(line);
       List<String> times = new ArrayList<>();
@@ -169,6 +176,7 @@ class GoldenCorpusTest {
                 }
               });
       node.remove(times);
+      assertTrue(recordIds.add(node.remove("record_id").asText()), "unique record ids");
       lines.add(JSON.writeValueAsString(node));
     }
     return lines;

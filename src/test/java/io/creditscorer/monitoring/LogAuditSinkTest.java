@@ -189,10 +189,13 @@ class LogAuditSinkTest {
   void linesAreAppendedToTheRotatingFile() throws Exception {
     Path dir = Files.createTempDirectory("audit");
     Path path = dir.resolve("decisions.log");
+    io.creditscorer.journal.RotatingFile file =
+        io.creditscorer.journal.RotatingFile.open(path, 1 << 20, 2, "the audit log");
     LogAuditSink sink =
         LogAuditSink.start(
             CLOCK,
-            io.creditscorer.journal.RotatingFile.open(path, 1 << 20, 2, "the audit log"),
+            file::write,
+            file,
             16,
             NEVER,
             Duration.ZERO,
@@ -204,5 +207,63 @@ class LogAuditSinkTest {
     assertEquals(2, written.size());
     assertEquals("r1", JSON.readTree(written.get(1)).get("request_id").asText());
     assertTrue(Files.readString(path).endsWith("}\n"));
+  }
+
+  @Test
+  void eachRecordIsTypedAndHasAnIdThatARetriedBlockRepeats() throws Exception {
+    boolean[] fail = {true};
+    List<String> written = new ArrayList<>();
+    LogAuditSink sink =
+        new LogAuditSink(
+            CLOCK,
+            block -> {
+              if (fail[0]) {
+                throw new IOException("the stream is down");
+              }
+              written.add(StandardCharsets.UTF_8.decode(block).toString());
+            },
+            null,
+            16,
+            NEVER,
+            Duration.ZERO);
+    sink.record(record("a"));
+    sink.record(record("b"));
+    sink.writeQueued(); // fails: the block is kept
+    fail[0] = false;
+    sink.writeQueued();
+    sink.close();
+    List<String> lines = List.of(written.get(0).split("\n"));
+    Set<String> ids = new HashSet<>();
+    for (String line : lines) {
+      JsonNode n = JSON.readTree(line);
+      assertEquals("audit", n.get("type").asText());
+      assertTrue(ids.add(n.get("record_id").asText()), "unique: " + line);
+    }
+    assertEquals(2, ids.size());
+  }
+
+  @Test
+  void onStandardOutputABlockIsWrittenWholeBetweenLogLines() throws Exception {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      LogAuditSink sink =
+          new LogAuditSink(CLOCK, LogAuditSink.standardOutput(), null, 16, NEVER, Duration.ZERO);
+      System.out.println("a log line");
+      sink.record(record("a"));
+      sink.record(record("b"));
+      sink.writeQueued();
+      System.out.println("another log line");
+      sink.close();
+    } finally {
+      System.setOut(original);
+    }
+    List<String> lines = List.of(captured.toString(StandardCharsets.UTF_8).split("\n"));
+    assertEquals(4, lines.size(), String.join("\n", lines));
+    assertEquals("a log line", lines.get(0));
+    assertEquals("a", JSON.readTree(lines.get(1)).get("request_id").asText());
+    assertEquals("b", JSON.readTree(lines.get(2)).get("request_id").asText());
+    assertEquals("another log line", lines.get(3));
   }
 }

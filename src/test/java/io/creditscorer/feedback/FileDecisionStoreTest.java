@@ -1,106 +1,44 @@
 package io.creditscorer.feedback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.creditscorer.feedback.DecisionStore.NewDecision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The decision store: lookups, bounds, and its file across close and reopen. */
-class DecisionStoreTest {
-
-  static final Instant T0 = Instant.parse("2026-01-05T09:00:00.123456Z");
+/** The embedded decision store: its files across close and reopen, a full disk. */
+class FileDecisionStoreTest extends DecisionStoreContract {
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0);
 
-  DecisionStore open(int maxEntries) {
-    return DecisionStore.open(dir, maxEntries, Duration.ofDays(30), clock);
-  }
-
-  static NewDecision decision(String requestId, String applicantId, double pd, Instant at) {
-    return new NewDecision(
-        requestId, applicantId, "credit-risk", "2", pd, 600, pd < 0.2 ? "approve" : "refer", at);
-  }
-
-  @Test
-  void findsByRequestByApplicantAndByBoth() {
-    try (DecisionStore store = open(100)) {
-      store.add(
-          List.of(
-              decision("r1", "A", 0.1, T0),
-              decision("r2", "B", 0.2, T0),
-              decision("r2", "C", 0.3, T0),
-              decision("r3", "A", 0.4, T0),
-              decision("r4", null, 0.5, T0)));
-      assertEquals("A", found(store.find("r1", null)).applicantId());
-      assertEquals(0.3, found(store.find("r2", "C")).probabilityOfDefault());
-      assertEquals(
-          2, assertInstanceOf(DecisionStore.Ambiguous.class, store.find("r2", null)).decisions());
-      assertInstanceOf(DecisionStore.UnknownApplicant.class, store.find("r2", "A"));
-      assertInstanceOf(DecisionStore.UnknownRequest.class, store.find("nope", null));
-      // An applicant id alone finds that applicant's latest decision.
-      assertEquals("r3", found(store.find(null, "A")).requestId());
-      assertInstanceOf(DecisionStore.UnknownApplicant.class, store.find(null, "Z"));
-      assertNull(found(store.find("r4", null)).applicantId());
-    }
-  }
-
-  static StoredDecision found(DecisionStore.Match m) {
-    return assertInstanceOf(DecisionStore.Found.class, m).entry().decision;
-  }
-
-  @Test
-  void theFirstOutcomeIsKept() {
-    try (DecisionStore store = open(100)) {
-      store.add(List.of(decision("r1", "A", 0.1, T0)));
-      DecisionStore.Entry e = ((DecisionStore.Found) store.find("r1", null)).entry();
-      Instant seen = T0.plus(Duration.ofDays(1));
-      assertEquals(DecisionStore.Recorded.ACCEPTED, store.record(e, true, seen));
-      assertEquals(DecisionStore.Recorded.DUPLICATE, store.record(e, true, seen.plusSeconds(9)));
-      assertEquals(DecisionStore.Recorded.CONTRADICTING, store.record(e, false, seen));
-      assertEquals(new DecisionStore.Outcome(true, seen, T0), e.decision.outcome());
-      assertEquals(1, store.outcomes());
-    }
-  }
-
-  @Test
-  void anEntryEvictedAfterItWasFoundIsNotRecorded() {
-    try (DecisionStore store = open(2)) {
-      store.add(List.of(decision("r1", "A", 0.1, T0)));
-      DecisionStore.Entry e = ((DecisionStore.Found) store.find("r1", null)).entry();
-      store.add(List.of(decision("r2", "B", 0.2, T0), decision("r3", "C", 0.3, T0)));
-      assertThrows(IllegalStateException.class, () -> store.record(e, true, T0));
-      assertEquals(0, store.outcomes());
-      assertNull(found(store.find("r3", null)).outcome());
-    }
+  @Override
+  FileDecisionStore open(int maxEntries) {
+    return FileDecisionStore.open(dir, maxEntries, Duration.ofDays(30), clock);
   }
 
   @Test
   void writeCloseReopenGivesTheSameContent() {
     List<StoredDecision> before;
-    try (DecisionStore store = open(100)) {
+    try (FileDecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.123456789012345, T0), decision("r2", "B", 0.2, T0)));
       clock.advance(Duration.ofMinutes(1));
       store.add(List.of(decision("r3", null, 0.7, clock.instant())));
-      store.record(((DecisionStore.Found) store.find("r2", null)).entry(), true, T0.plusSeconds(5));
+      record(store, entry(store.find("r2", null)), true, T0.plusSeconds(5));
       store.sync();
       before = store.contents();
     }
     assertEquals(3, before.size());
-    try (DecisionStore reopened = open(100)) {
+    try (FileDecisionStore reopened = open(100)) {
       assertEquals(before, reopened.contents());
       assertEquals(1, reopened.outcomes());
       // Lookups and sequence numbers carry on.
@@ -111,86 +49,33 @@ class DecisionStoreTest {
   }
 
   @Test
-  void theOldestAreEvictedFirstAndCounted() {
-    try (DecisionStore store = open(3)) {
+  void evictionsAreCountedOnceAcrossARestart() {
+    try (FileDecisionStore store = open(3)) {
       for (int i = 1; i <= 5; i++) {
         store.add(List.of(decision("r" + i, "A" + (i % 2), i / 10.0, T0)));
       }
-      assertEquals(3, store.size());
       assertEquals(2, store.evicted());
-      assertInstanceOf(DecisionStore.UnknownRequest.class, store.find("r2", null));
-      assertEquals("r3", found(store.find("r3", null)).requestId());
-      // A1 was last decided in r5, A0 in r4: both still found.
-      assertEquals("r5", found(store.find(null, "A1")).requestId());
-      assertEquals("r4", found(store.find(null, "A0")).requestId());
     }
-    try (DecisionStore reopened = open(3)) {
+    try (FileDecisionStore reopened = open(3)) {
       assertEquals(List.of("r3", "r4", "r5"), requestIds(reopened));
       assertEquals(0, reopened.evicted()); // counted once, by the run that evicted them
     }
   }
 
   @Test
-  void aRequestLosesItsOldestDecisionsFirst() {
-    try (DecisionStore store = open(3)) {
-      store.add(
-          List.of(
-              decision("r1", "A", 0.1, T0),
-              decision("r1", "B", 0.2, T0),
-              decision("r1", "C", 0.3, T0)));
-      store.add(List.of(decision("r2", "D", 0.4, T0)));
-      assertInstanceOf(DecisionStore.UnknownApplicant.class, store.find("r1", "A"));
-      assertEquals(
-          2, assertInstanceOf(DecisionStore.Ambiguous.class, store.find("r1", null)).decisions());
-      store.add(List.of(decision("r3", "E", 0.4, T0)));
-      assertEquals("C", found(store.find("r1", null)).applicantId());
-    }
-  }
-
-  @Test
-  void oneRequestIdOnManyDecisionsKeepsOnlyTheNewestWithinTheBound() {
-    try (DecisionStore store = open(100)) {
-      for (int i = 0; i < 1_000; i++) {
-        store.add(List.of(decision("same", "A" + i, 0.1, T0)));
-      }
-      assertEquals(
-          100,
-          assertInstanceOf(DecisionStore.Ambiguous.class, store.find("same", null)).decisions());
-      assertEquals("A999", found(store.find("same", "A999")).applicantId());
-      assertEquals("A900", found(store.find("same", "A900")).applicantId());
-      assertInstanceOf(DecisionStore.UnknownApplicant.class, store.find("same", "A899"));
-    }
-  }
-
-  @Test
-  void decisionsOlderThanTheRetentionAreEvicted() {
-    try (DecisionStore store = open(100)) {
-      store.add(List.of(decision("old", "A", 0.1, T0)));
-      clock.advance(Duration.ofDays(20));
-      store.add(List.of(decision("new", "B", 0.1, clock.instant())));
-      store.evictExpired();
-      assertEquals(2, store.size());
-      clock.advance(Duration.ofDays(11)); // "old" is now 31 days old, "new" 11
-      store.evictExpired();
-      assertEquals(List.of("new"), requestIds(store));
-      assertEquals(1, store.evicted());
-    }
-  }
-
-  @Test
   void wholeSegmentsAreDeletedOnceEvictedSoTheDiskStaysBounded() throws Exception {
-    try (DecisionStore store = open(10)) {
+    try (FileDecisionStore store = open(10)) {
       for (int i = 0; i < 5000; i++) {
         store.add(List.of(decision("r" + i, "A" + i, 0.1, T0)));
       }
       assertEquals(4990, store.evicted());
       assertEquals(1, store.segmentCount(), "decisions 4001-5000 are in the one left");
-      assertEquals(DecisionStore.MIN_SEGMENT, store.diskLines());
+      assertEquals(FileDecisionStore.MIN_SEGMENT, store.diskLines());
       store.add(List.of(decision("r5000", "A5000", 0.1, T0)));
       assertEquals(2, store.segmentCount(), "a full segment is closed and the next started");
     }
     assertEquals(2, segmentFiles().size());
-    try (DecisionStore reopened = open(10)) {
+    try (FileDecisionStore reopened = open(10)) {
       assertEquals(10, reopened.size());
       assertEquals("r4991", reopened.contents().get(0).requestId());
       for (int i = 5001; i < 6000; i++) {
@@ -202,16 +87,16 @@ class DecisionStoreTest {
 
   @Test
   void anOutcomeInANewerSegmentThanItsDecisionSurvivesARestart() {
-    try (DecisionStore store = open(5000)) {
-      for (int i = 0; i < DecisionStore.MIN_SEGMENT + 10; i++) {
+    try (FileDecisionStore store = open(5000)) {
+      for (int i = 0; i < FileDecisionStore.MIN_SEGMENT + 10; i++) {
         store.add(List.of(decision("r" + i, "A" + i, 0.1, T0)));
       }
       assertEquals(2, store.segmentCount());
-      store.record(((DecisionStore.Found) store.find("r3", null)).entry(), true, T0);
+      record(store, entry(store.find("r3", null)), true, T0);
       store.sync();
     }
-    try (DecisionStore reopened = open(5000)) {
-      assertEquals(DecisionStore.MIN_SEGMENT + 10, reopened.size());
+    try (FileDecisionStore reopened = open(5000)) {
+      assertEquals(FileDecisionStore.MIN_SEGMENT + 10, reopened.size());
       assertEquals(1, reopened.outcomes());
       assertTrue(reopened.contents().get(3).outcome().defaulted());
     }
@@ -220,7 +105,7 @@ class DecisionStoreTest {
   @Test
   void aTornLastLineIsSkippedAndTheNextLineStartsOnItsOwn() throws Exception {
     List<StoredDecision> before;
-    try (DecisionStore store = open(100)) {
+    try (FileDecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.1, T0)));
       before = store.contents();
     }
@@ -230,11 +115,11 @@ class DecisionStoreTest {
         "{\"type\":\"decision\",\"seq\":2,\"request_id\":\"r2\",\"mod",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
-    try (DecisionStore reopened = open(100)) {
+    try (FileDecisionStore reopened = open(100)) {
       assertEquals(before, reopened.contents());
       reopened.add(List.of(decision("r3", "C", 0.3, T0)));
     }
-    try (DecisionStore again = open(100)) {
+    try (FileDecisionStore again = open(100)) {
       assertEquals(List.of("r1", "r3"), requestIds(again));
     }
     assertEquals(3, Files.readAllLines(file).size(), "r1, the torn line, r3");
@@ -248,18 +133,18 @@ class DecisionStoreTest {
 
   @Test
   void anOutcomeOutlivesARestartAndIsNotCountedTwice() {
-    try (DecisionStore store = open(100)) {
+    try (FileDecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.1, T0)));
-      store.record(((DecisionStore.Found) store.find("r1", null)).entry(), true, T0);
+      record(store, entry(store.find("r1", null)), true, T0);
       store.sync();
     }
-    try (DecisionStore reopened = open(100)) {
+    try (FileDecisionStore reopened = open(100)) {
       DecisionStore.Entry e = ((DecisionStore.Found) reopened.find("r1", null)).entry();
-      assertEquals(DecisionStore.Recorded.DUPLICATE, reopened.record(e, true, T0));
-      assertEquals(DecisionStore.Recorded.CONTRADICTING, reopened.record(e, false, T0));
+      assertFalse(record(reopened, e, true, T0).recorded());
+      assertFalse(record(reopened, e, false, T0).recorded());
       assertEquals(1, reopened.outcomes());
     }
-    try (DecisionStore third = open(100)) {
+    try (FileDecisionStore third = open(100)) {
       assertEquals(1, third.outcomes());
       assertTrue(third.contents().get(0).outcome().defaulted());
     }
@@ -296,8 +181,9 @@ class DecisionStoreTest {
   void anOutcomeThatCannotBeWrittenIsNotRecordedAndIsAcceptedOnceTheDiskHasRoom() throws Exception {
     java.util.concurrent.atomic.AtomicBoolean full =
         new java.util.concurrent.atomic.AtomicBoolean();
-    try (DecisionStore store =
-        DecisionStore.open(dir, 100, Duration.ofDays(30), clock, f -> new DiskThatFills(f, full))) {
+    try (FileDecisionStore store =
+        FileDecisionStore.open(
+            dir, 100, Duration.ofDays(30), clock, f -> new DiskThatFills(f, full))) {
       store.add(List.of(decision("r1", "A", 0.1, T0), decision("r2", "B", 0.2, T0)));
       long linesBefore =
           segmentFiles().size() == 1 ? Files.readAllLines(segmentFiles().get(0)).size() : -1;
@@ -317,10 +203,10 @@ class DecisionStoreTest {
 
       full.set(false); // space returns: no restart needed
       DecisionStore.Entry again = ((DecisionStore.Found) store.find("r1", null)).entry();
-      assertEquals(DecisionStore.Recorded.ACCEPTED, store.record(again, true, T0));
+      assertTrue(record(store, again, true, T0).recorded());
       assertEquals(1, store.outcomes());
     }
-    try (DecisionStore reopened = open(100)) {
+    try (FileDecisionStore reopened = open(100)) {
       assertEquals(1, reopened.outcomes(), "exactly the outcome that was answered accepted");
       assertTrue(found(reopened.find("r1", null)).outcome().defaulted());
     }
@@ -328,7 +214,7 @@ class DecisionStoreTest {
 
   @Test
   void replaySkipsLinesThatAreNotUtf8OrTooLongAndKeepsTheRest() throws Exception {
-    try (DecisionStore store = open(100)) {
+    try (FileDecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.1, T0)));
     }
     Path file = segmentFiles().get(0);
@@ -338,16 +224,16 @@ class DecisionStoreTest {
     java.util.Arrays.fill(huge, (byte) 'x');
     Files.write(file, huge, StandardOpenOption.APPEND);
     Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
-    try (DecisionStore reopened = open(100)) {
+    try (FileDecisionStore reopened = open(100)) {
       assertEquals(List.of("r1"), requestIds(reopened));
       reopened.add(List.of(decision("r2", "B", 0.2, T0)));
     }
-    try (DecisionStore again = open(100)) {
+    try (FileDecisionStore again = open(100)) {
       assertEquals(List.of("r1", "r2"), requestIds(again));
     }
   }
 
-  static List<String> requestIds(DecisionStore store) {
+  static List<String> requestIds(FileDecisionStore store) {
     List<String> ids = new ArrayList<>();
     store.forEach(d -> ids.add(d.requestId()));
     return ids;

@@ -1,0 +1,25 @@
+package io.creditscorer.base;
+
+/** Redis connection URLs as they may be shown (health, errors, logs). */
+public final class RedisUrls {
+
+  private RedisUrls() {}
+
+  /**
+   * The URL with its password replaced by {@code ***}: {@code redis://user:secret@host:6379/0}
+   * becomes {@code redis://user:***@host:6379/0}.
+   */
+  public static String redacted(String url) {
+    if (url == null) {
+      return null;
+    }
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      return url;
+    }
+    int colon = url.indexOf(':', scheme + 3);
+    String user = colon >= 0 && colon < at ? url.substring(scheme + 3, colon) : "";
+    return url.substring(0, scheme + 3) + user + ":***" + url.substring(at);
+  }
+}
