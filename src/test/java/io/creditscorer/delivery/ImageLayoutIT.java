@@ -122,6 +122,13 @@ class ImageLayoutIT {
             token(Set.of("outcome-reporter"), "image-layout-reporter"));
       }
     }
+    // The prod overlay keeps its decisions and audit trail in the shared Redis, not on the pod.
+    assertTrue(
+        redis.command("LLEN credit-scorer:decisions:q").matches(":[1-9][0-9]*\\r\\n"),
+        "the prod overlay's decision is in Redis");
+    assertTrue(
+        redis.command("XLEN credit-scorer:audit").matches(":[1-9][0-9]*\\r\\n"),
+        "the prod overlay's audit record is in Redis");
   }
 
   /** The Secrets the overlays name, with values made for this run. */
