@@ -81,11 +81,19 @@ public interface DecisionStore extends AutoCloseable {
   /** Stores decisions in order; evicts over the bounds. */
   void add(List<NewDecision> decisions);
 
+  /** Which decision an outcome is about: a request id, an applicant id, or both. */
+  record Lookup(String requestId, String applicantId) {}
+
   /**
-   * The decision an outcome is about: by request id (with the applicant id when the request holds
-   * several decisions), or the latest decision for an applicant id alone.
+   * The decisions outcomes are about, one match per lookup: by request id (with the applicant id
+   * when the request holds several decisions), or the latest decision for an applicant id alone.
    */
-  Match find(String requestId, String applicantId);
+  List<Match> findAll(List<Lookup> lookups);
+
+  /** {@link #findAll} of one lookup. */
+  default Match find(String requestId, String applicantId) {
+    return findAll(List.of(new Lookup(requestId, applicantId))).get(0);
+  }
 
   /**
    * Records each outcome whose decision has none yet, all or none: when the store cannot be

@@ -213,7 +213,17 @@ public final class FileDecisionStore implements DecisionStore {
   }
 
   @Override
-  public synchronized Match find(String requestId, String applicantId) {
+  public synchronized List<Match> findAll(List<Lookup> lookups) {
+    List<Match> matches = new ArrayList<>(lookups.size());
+    for (Lookup l : lookups) {
+      matches.add(find(l));
+    }
+    return matches;
+  }
+
+  private Match find(Lookup lookup) {
+    String requestId = lookup.requestId();
+    String applicantId = lookup.applicantId();
     if (requestId == null) {
       long pos = live.latestOfApplicant(applicantId);
       return pos == DecisionRing.NONE ? new UnknownApplicant() : found(pos);

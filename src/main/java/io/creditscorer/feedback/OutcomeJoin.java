@@ -40,8 +40,24 @@ final class OutcomeJoin {
   static List<OutcomeResult> join(DecisionStore store, List<OutcomeReport> outcomes, Instant now) {
     OutcomeJoin join = new OutcomeJoin();
     List<OutcomeResult> results = new ArrayList<>(outcomes.size());
+    List<Integer> valid = new ArrayList<>();
+    List<DecisionStore.Lookup> lookups = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
-      results.add(join.join(store, i, outcomes.get(i), now));
+      OutcomeReport item = outcomes.get(i);
+      OutcomeResult invalid = invalidOrNull(i, item, now);
+      results.add(invalid);
+      if (invalid == null) {
+        valid.add(i);
+        lookups.add(
+            new DecisionStore.Lookup(
+                blankToNull(item.requestId()), blankToNull(item.applicantId())));
+      }
+    }
+    // One lookup of them all (one round trip to a shared store), then each judged in order.
+    List<DecisionStore.Match> matches = store.findAll(lookups);
+    for (int k = 0; k < valid.size(); k++) {
+      int i = valid.get(k);
+      results.set(i, join.judge(i, outcomes.get(i), matches.get(k)));
     }
     List<DecisionStore.Recording> recordings = store.recordAll(join.accepted);
     Map<DecisionStore.NewOutcome, DecisionStore.Recording> recorded = new IdentityHashMap<>();
@@ -78,7 +94,8 @@ final class OutcomeJoin {
     return results;
   }
 
-  private OutcomeResult join(DecisionStore store, int index, OutcomeReport item, Instant now) {
+  /** The item's answer when it is invalid; {@code null} when it may be looked up. */
+  private static OutcomeResult invalidOrNull(int index, OutcomeReport item, Instant now) {
     String path = "outcomes[" + index + "].";
     String requestId = blankToNull(item.requestId());
     String applicantId = blankToNull(item.applicantId());
@@ -106,10 +123,14 @@ final class OutcomeJoin {
           new FieldError(
               path + "observed_at", "is in the future (the service's time is " + now + ")"));
     }
-    if (!errors.isEmpty()) {
-      return invalid(index, item, errors);
-    }
-    DecisionStore.Match match = store.find(requestId, applicantId);
+    return errors.isEmpty() ? null : invalid(index, item, errors);
+  }
+
+  /** The answer to a valid item, given what its lookup found. */
+  private OutcomeResult judge(int index, OutcomeReport item, DecisionStore.Match match) {
+    String path = "outcomes[" + index + "].";
+    String requestId = blankToNull(item.requestId());
+    String applicantId = blankToNull(item.applicantId());
     if (match instanceof DecisionStore.UnknownRequest) {
       return answer(
           index,

@@ -162,24 +162,30 @@ public final class RedisDecisionStore implements DecisionStore {
   }
 
   @Override
-  public Match find(String requestId, String applicantId) {
-    Response r =
-        send(script(RedisDecisionScripts.FIND)
-                .arg(prefix)
-                .arg(orEmpty(requestId))
-                .arg(orEmpty(applicantId)))
-            .get(0);
-    return switch (r.get(0).toString()) {
-      case "found" -> {
-        long seq = r.get(1).toLong();
-        StoredDecision d = decision(seq, r.get(2).toString(), r.get(3));
-        yield new Found(new Entry(seq, d));
-      }
-      case "unknown-request" -> new UnknownRequest();
-      case "unknown-applicant" -> new UnknownApplicant();
-      case "ambiguous" -> new Ambiguous(r.get(1).toInteger());
-      default -> throw new IllegalStateException("unexpected answer " + r);
-    };
+  public List<Match> findAll(List<Lookup> lookups) {
+    if (lookups.isEmpty()) {
+      return List.of();
+    }
+    Request find = script(RedisDecisionScripts.FIND).arg(prefix);
+    for (Lookup l : lookups) {
+      find.arg(orEmpty(l.requestId())).arg(orEmpty(l.applicantId()));
+    }
+    Response reply = send(find);
+    List<Match> matches = new ArrayList<>(lookups.size());
+    for (Response r : reply) {
+      matches.add(
+          switch (r.get(0).toString()) {
+            case "found" -> {
+              long seq = r.get(1).toLong();
+              yield new Found(new Entry(seq, decision(seq, r.get(2).toString(), r.get(3))));
+            }
+            case "unknown-request" -> new UnknownRequest();
+            case "unknown-applicant" -> new UnknownApplicant();
+            case "ambiguous" -> new Ambiguous(r.get(1).toInteger());
+            default -> throw new IllegalStateException("unexpected answer " + r);
+          });
+    }
+    return matches;
   }
 
   @Override

@@ -71,6 +71,29 @@ abstract class DecisionStoreContract {
   }
 
   @Test
+  void oneCallFindsManyInTheirOrder() {
+    try (DecisionStore store = open(100)) {
+      store.add(
+          List.of(
+              decision("r1", "A", 0.1, T0),
+              decision("r2", "B", 0.2, T0),
+              decision("r2", "C", 0.3, T0)));
+      List<DecisionStore.Match> matches =
+          store.findAll(
+              List.of(
+                  new DecisionStore.Lookup("r2", "C"),
+                  new DecisionStore.Lookup("nope", null),
+                  new DecisionStore.Lookup(null, "A"),
+                  new DecisionStore.Lookup("r2", null)));
+      assertEquals("C", found(matches.get(0)).applicantId());
+      assertInstanceOf(DecisionStore.UnknownRequest.class, matches.get(1));
+      assertEquals("r1", found(matches.get(2)).requestId());
+      assertInstanceOf(DecisionStore.Ambiguous.class, matches.get(3));
+      assertEquals(List.of(), store.findAll(List.of()));
+    }
+  }
+
+  @Test
   void theFirstOutcomeIsKept() {
     try (DecisionStore store = open(100)) {
       store.add(List.of(decision("r1", "A", 0.1, T0)));
