@@ -13,8 +13,10 @@ package io.creditscorer.feedback;
  *       {@code s} score, {@code d} decision, {@code t} decided at in microseconds, {@code at} the
  *       same as ISO-8601)
  *   <li>{@code p q}: list of the live decision numbers, oldest first (eviction order)
- *   <li>{@code p r}: hash, request id → its live decision numbers, space-separated, oldest first
+ *   <li>{@code p r}: hash, request id → {@code <live decisions> <newest decision number>}
  *   <li>{@code p a}: hash, applicant id → the number of the applicant's latest decision
+ *   <li>{@code p ra}: hash, {@code <length of the request id>:<request id><applicant id>} → the
+ *       number of that pair's latest decision
  *   <li>{@code p o}: hash, decision number → its outcome (the member of the window set)
  *   <li>{@code p w:<model>\t<version>}: sorted set of the version's outcomes by observation time in
  *       microseconds; member {@code <number, 19 digits>|<1 defaulted, 0 not>|<observed
@@ -24,6 +26,9 @@ package io.creditscorer.feedback;
  *   <li>{@code p b:<batch id>}: a written batch of decisions (a day), so a batch sent again after a
  *       lost reply is not stored twice
  * </ul>
+ *
+ * <p>Every step costs the same per decision however often a caller reuses a request or applicant
+ * id: no index holds a list that grows with reuse.
  */
 final class RedisDecisionScripts {
 
@@ -49,11 +54,20 @@ final class RedisDecisionScripts {
           if dec then
             local mv = dec.m .. '\\t' .. dec.v
             if type(dec.r) == 'string' then
-              local list = redis.call('HGET', p .. 'r', dec.r)
-              if list == head then
-                redis.call('HDEL', p .. 'r', dec.r)
-              elseif list and string.sub(list, 1, #head + 1) == head .. ' ' then
-                redis.call('HSET', p .. 'r', dec.r, string.sub(list, #head + 2))
+              local r = redis.call('HGET', p .. 'r', dec.r)
+              if r then
+                local n, newest = string.match(r, '(%d+) (%d+)')
+                if tonumber(n) <= 1 then
+                  redis.call('HDEL', p .. 'r', dec.r)
+                else
+                  redis.call('HSET', p .. 'r', dec.r, (tonumber(n) - 1) .. ' ' .. newest)
+                end
+              end
+              if type(dec.a) == 'string' then
+                local pair = #dec.r .. ':' .. dec.r .. dec.a
+                if redis.call('HGET', p .. 'ra', pair) == head then
+                  redis.call('HDEL', p .. 'ra', pair)
+                end
               end
             end
             if type(dec.a) == 'string' and redis.call('HGET', p .. 'a', dec.a) == head then
@@ -93,16 +107,12 @@ final class RedisDecisionScripts {
               redis.call('HSET', p .. 'd', s, ARGV[i + 3])
               redis.call('RPUSH', p .. 'q', s)
               if req ~= '' then
-                local list = redis.call('HGET', p .. 'r', req)
-                if not list then
-                  list = s
-                else
-                  list = list .. ' ' .. s
-                  if #list > 16384 then
-                    list = string.sub(list, string.find(list, ' ', 1, true) + 1)
-                  end
+                local r = redis.call('HGET', p .. 'r', req)
+                local n = r and tonumber(string.match(r, '%d+')) or 0
+                redis.call('HSET', p .. 'r', req, (n + 1) .. ' ' .. s)
+                if app ~= '' then
+                  redis.call('HSET', p .. 'ra', #req .. ':' .. req .. app, s)
                 end
-                redis.call('HSET', p .. 'r', req, list)
               end
               if app ~= '' then
                 redis.call('HSET', p .. 'a', app, s)
@@ -141,26 +151,15 @@ final class RedisDecisionScripts {
           local s = redis.call('HGET', p .. 'a', app)
           if s then r = found(s) else r = {'unknown-applicant'} end
         else
-          local list = redis.call('HGET', p .. 'r', req)
-          if not list then
+          local live = redis.call('HGET', p .. 'r', req)
+          if not live then
             r = {'unknown-request'}
+          elseif app ~= '' then
+            local s = redis.call('HGET', p .. 'ra', #req .. ':' .. req .. app)
+            if s then r = found(s) else r = {'unknown-applicant'} end
           else
-            local seqs = {}
-            for s in string.gmatch(list, '%d+') do seqs[#seqs + 1] = s end
-            if app ~= '' then
-              r = {'unknown-applicant'}
-              for j = #seqs, 1, -1 do
-                local val = redis.call('HGET', p .. 'd', seqs[j])
-                if val and cjson.decode(val).a == app then
-                  r = found(seqs[j])
-                  break
-                end
-              end
-            elseif #seqs == 1 then
-              r = found(seqs[1])
-            else
-              r = {'ambiguous', #seqs}
-            end
+            local n, newest = string.match(live, '(%d+) (%d+)')
+            if tonumber(n) == 1 then r = found(newest) else r = {'ambiguous', tonumber(n)} end
           end
         end
         out[#out + 1] = r

@@ -138,4 +138,16 @@ class RedisDecisionStoreTest extends DecisionStoreContract {
       assertThrows(UncheckedIOException.class, () -> store.find("r1", null));
     }
   }
+
+  @Test
+  void aReusedRequestIdKeepsItsIndexEntryTheSameSize() throws Exception {
+    try (DecisionStore store = open(100)) {
+      for (int i = 0; i < 1_000; i++) {
+        store.add(List.of(decision("same", "A" + i, 0.1, T0)));
+      }
+      // The count and the newest number ("100 1000", under ten bytes), not a list that grows with
+      // each reuse: adding and evicting cost the same however often a caller reuses an id.
+      assertTrue(redis.command("HSTRLEN " + prefix + "r same").matches(":[0-9]\\r\\n"));
+    }
+  }
 }
