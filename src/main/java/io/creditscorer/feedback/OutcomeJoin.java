@@ -137,7 +137,10 @@ final class OutcomeJoin {
           item,
           Result.UNKNOWN_REQUEST_ID,
           null,
-          "no decision with request_id " + requestId + " is stored (never made here, or evicted)");
+          "no decision with request_id "
+              + requestId
+              + " is stored (never made, evicted, or made a moment ago and not written yet: retry"
+              + " after a second)");
     }
     if (match instanceof DecisionStore.UnknownApplicant) {
       return answer(

@@ -35,7 +35,7 @@ public record OutcomeResult(
     DUPLICATE,
     /** A different outcome was already recorded for this decision; the first is kept. */
     CONTRADICTING,
-    /** No stored decision has this request id (never made here, or evicted). */
+    /** No stored decision has this request id (never made, evicted, or not written yet). */
     UNKNOWN_REQUEST_ID,
     /** No stored decision has this applicant id (within the request, when one was named). */
     UNKNOWN_APPLICANT_ID,
