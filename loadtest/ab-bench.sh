@@ -12,6 +12,9 @@
 #   drift     drift monitoring on vs off; tree model (version 2), concurrency 1 and 32, 3 rounds
 #   auth      authentication on (a token of loadtest/jwt.sh on every request) vs off (the same
 #             header, ignored); version 2, concurrency 32, 5 rounds, 60 s of JIT warm-up
+#   decision-store  the Redis decision store (a redis-server of its own, AOF everysec, pinned to the
+#             load generator's core) vs the embedded file store; version 2, concurrency 32, 5 rounds,
+#             60 s of JIT warm-up
 #   builds    two builds with the same options: A_JAR vs B_JAR, each defaulting to this tree's
 #             target/quarkus-app/quarkus-run.jar; version 2, concurrency 1 and 32, 5 rounds, 60 s of
 #             JIT warm-up; names
@@ -59,6 +62,12 @@ case "$PRESET" in
     # warm-up compares the builds' steady states, not their JIT.
     : "${A:=a}" "${B:=b}" "${VERSIONS:=2}" "${CONCURRENCY:=1 32}" "${ROUNDS:=5}" "${OUT:=target/bench-builds}"
     : "${JIT_WARMUP:=60s}" ;;
+  decision-store)
+    : "${OUT:=target/bench-decision-store}"
+    REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    A=redis B=file B_OPTS=""
+    A_OPTS="-Dscorer.feedback.store.type=redis -Dscorer.feedback.redis.url=redis://127.0.0.1:$REDIS_PORT"
+    : "${VERSIONS:=2}" "${CONCURRENCY:=32}" "${ROUNDS:=5}" "${JIT_WARMUP:=60s}" ;;
   -h|--help) usage 0 ;;
   *) echo "error: unknown preset '$PRESET'" >&2; usage 2 ;;
 esac
@@ -87,6 +96,14 @@ if [ -n "${B_JAR:-}" ]; then B_JAR=$(in_caller_dir "$B_JAR"); else B_JAR=$SERVIC
 require_tools
 mkdir -p "$OUT"
 : >"$OUT/results.txt"
+if [ -n "${REDIS_PORT:-}" ]; then
+  rm -rf "$OUT/redis" && mkdir -p "$OUT/redis"
+  taskset -c "$LOAD_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$OUT/redis" \
+    --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+    >"$OUT/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 
 if [ -z "${BUILD:-}" ]; then  # build this tree only when one of the jars is its own
   BUILD=0
