@@ -1,9 +1,15 @@
--- POSTs the file named by $BODY as JSON on every request.
+-- POSTs the file named by $BODY on every request (JSON, unless INFERENCE_HEADER_LENGTH is set).
 local f = assert(io.open(os.getenv("BODY"), "rb"))
 wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+-- With INFERENCE_HEADER_LENGTH set, the body is a JSON header of that many bytes and binary tensors
+-- (Triton's binary tensor data extension).
+if os.getenv("INFERENCE_HEADER_LENGTH") then
+  wrk.headers["Content-Type"] = "application/octet-stream"
+  wrk.headers["Inference-Header-Content-Length"] = os.getenv("INFERENCE_HEADER_LENGTH")
+end
 -- With AUTHORIZATION set (e.g. "Bearer <token>", loadtest/jwt.sh), every request carries it.
 if os.getenv("AUTHORIZATION") then
   wrk.headers["Authorization"] = os.getenv("AUTHORIZATION")

@@ -75,11 +75,7 @@ class AbuseIT {
                     "-Dscorer.grpc.burst-grace=0s",
                     "-Dscorer.control.admin-keys=abuse-admin-key-0123456789"))
             .start();
-    http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(PATIENCE)
-            .build();
+    http = client();
     channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
             .usePlaintext()
@@ -115,11 +111,23 @@ class AbuseIT {
     if (idempotencyKey != null) {
       b.header("Idempotency-Key", idempotencyKey);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return client().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(PATIENCE).build(), HttpResponse.BodyHandlers.ofString());
+    return client().send(request.timeout(PATIENCE).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A client of its own for each request, so each case gets a connection of its own: a case the
+   * service answers and then closes the connection for (a body over the limit) must not leave the
+   * next case a pooled connection that is already closing.
+   */
+  static HttpClient client() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(PATIENCE)
+        .build();
   }
 
   /** A clear refusal: one of {@code statuses}, an answer of bounded size. */

@@ -45,6 +45,7 @@ class FuzzIT {
   static final long SEED = 20261207L;
   static final int REST_TRIES = 6000;
   static final int GRPC_TRIES = 3000;
+  static final int BINARY_TRIES = 2000;
   static final int MAX_ANSWER_BYTES = 16 * 1024;
   static final Set<Status.Code> SERVER_FAULTS =
       Set.of(Status.Code.UNKNOWN, Status.Code.INTERNAL, Status.Code.DATA_LOSS);
@@ -107,6 +108,55 @@ class FuzzIT {
       assertTrue(
           r.body().getBytes(StandardCharsets.UTF_8).length <= MAX_ANSWER_BYTES,
           what + " answered " + r.body().length() + " characters");
+    }
+    assertEquals(200, service.status(http, "/q/health/ready"));
+  }
+
+  @Test
+  void binaryTensorBodiesNeverGetAServerError() throws Exception {
+    Random random = new Random(SEED + 2);
+    Mutations m = new Mutations(random);
+    String header =
+        "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP32\",\"shape\":[1,55],"
+            + "\"parameters\":{\"binary_data_size\":220}}],"
+            + "\"outputs\":[{\"name\":\"probabilities\",\"parameters\":{\"binary_data\":true}}]}";
+    for (int i = 0; i < BINARY_TRIES; i++) {
+      byte[] json =
+          random.nextBoolean() ? m.mutate(header) : header.getBytes(StandardCharsets.UTF_8);
+      byte[] tail = new byte[random.nextInt(4) == 0 ? random.nextInt(1000) : 220];
+      random.nextBytes(tail);
+      byte[] body = new byte[json.length + tail.length];
+      System.arraycopy(json, 0, body, 0, json.length);
+      System.arraycopy(tail, 0, body, json.length, tail.length);
+      String length =
+          switch (random.nextInt(6)) {
+            case 0 -> Integer.toString(random.nextInt(body.length + 10) - 5);
+            case 1 -> "0";
+            case 2 -> {
+              String[] odd = {"abc", "1e3", "-0", "99999999999999999999", "0x10", " 12 ", "", "+5"};
+              yield odd[random.nextInt(odd.length)];
+            }
+            default -> Integer.toString(json.length);
+          };
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(service.uri("/v2/models/credit-risk/infer"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/octet-stream")
+                  .header("Inference-Header-Content-Length", length)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      String what = "seed " + (SEED + 2) + ", try " + i + ", header length " + length;
+      assertTrue(
+          r.statusCode() < 500,
+          what
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + new String(r.body(), StandardCharsets.UTF_8));
+      assertTrue(
+          r.body().length <= MAX_ANSWER_BYTES, what + " answered " + r.body().length + " bytes");
     }
     assertEquals(200, service.status(http, "/q/health/ready"));
   }

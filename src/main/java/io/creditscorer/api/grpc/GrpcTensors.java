@@ -1,6 +1,7 @@
 package io.creditscorer.api.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.creditscorer.api.grpc.v2.InferParameter;
 import io.creditscorer.api.grpc.v2.InferTensorContents;
 import io.creditscorer.api.grpc.v2.ModelInferRequest;
@@ -8,11 +9,10 @@ import io.creditscorer.api.grpc.v2.ModelInferResponse;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.inference.DataType;
+import io.creditscorer.inference.RawTensors;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.scoring.InferRequest;
 import io.creditscorer.scoring.InferResult;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,20 +102,32 @@ final class GrpcTensors {
         timeout);
   }
 
-  /** Whether the caller asked for raw output: request or any output parameter. */
+  /**
+   * Whether to answer in {@code raw_output_contents}: as the request's inputs came (raw inputs, raw
+   * outputs: Triton's clients read only those; typed inputs, typed outputs: KServe's), unless the
+   * request says otherwise: its {@code binary_data_output} parameter, else an output's {@code
+   * binary_data} (any true: raw; else any false: typed).
+   */
   static boolean wantsRaw(ModelInferRequest request) {
-    if (isTrue(request.getParametersMap(), BINARY_OUTPUT)) {
-      return true;
+    Boolean all = flag(request.getParametersMap(), BINARY_OUTPUT);
+    if (all != null) {
+      return all;
     }
-    return request.getOutputsList().stream()
-        .anyMatch(o -> isTrue(o.getParametersMap(), BINARY_DATA));
+    Boolean any = null;
+    for (ModelInferRequest.InferRequestedOutputTensor o : request.getOutputsList()) {
+      Boolean one = flag(o.getParametersMap(), BINARY_DATA);
+      if (one != null) {
+        any = one || (any != null && any);
+      }
+    }
+    return any != null ? any : request.getRawInputContentsCount() > 0;
   }
 
-  private static boolean isTrue(Map<String, InferParameter> parameters, String key) {
+  private static Boolean flag(Map<String, InferParameter> parameters, String key) {
     InferParameter p = parameters.get(key);
-    return p != null
-        && p.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
-        && p.getBoolParam();
+    return p != null && p.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
+        ? p.getBoolParam()
+        : null;
   }
 
   static ModelInferResponse encode(InferResult result, boolean raw) {
@@ -237,15 +249,6 @@ final class GrpcTensors {
     };
   }
 
-  private static int width(DataType type) {
-    return switch (type) {
-      case BOOL -> 1;
-      case INT32, FP32 -> 4;
-      case INT64, FP64 -> 8;
-      case BYTES -> -1;
-    };
-  }
-
   private static Object fromRaw(
       DataType type,
       ByteString bytes,
@@ -253,107 +256,7 @@ final class GrpcTensors {
       String path,
       long[] shape,
       List<FieldError> errors) {
-    ByteBuffer b = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    int n = (int) Math.min(expected, Integer.MAX_VALUE);
-    if (type == DataType.BYTES) {
-      List<String> out = new ArrayList<>();
-      while (b.remaining() >= 4 && out.size() <= expected) {
-        int len = b.getInt();
-        if (len < 0 || len > b.remaining()) {
-          errors.add(
-              new FieldError(
-                  path,
-                  "raw BYTES element "
-                      + out.size()
-                      + " declares "
-                      + len
-                      + " bytes but "
-                      + b.remaining()
-                      + " remain"));
-          return null;
-        }
-        byte[] s = new byte[len];
-        b.get(s);
-        out.add(new String(s, StandardCharsets.UTF_8));
-      }
-      if (b.remaining() != 0 || out.size() != expected) {
-        errors.add(
-            new FieldError(
-                path,
-                "raw BYTES contents hold "
-                    + out.size()
-                    + " length-prefixed elements (plus "
-                    + b.remaining()
-                    + " stray bytes) but shape "
-                    + Arrays.toString(shape)
-                    + " needs "
-                    + expected));
-        return null;
-      }
-      return out.toArray(String[]::new);
-    }
-    long needed;
-    try {
-      needed = Math.multiplyExact(expected, (long) width(type));
-    } catch (ArithmeticException tooLarge) {
-      needed = Long.MAX_VALUE; // never equal to the bytes given: refused below, nothing allocated
-    }
-    if (bytes.size() != needed) {
-      errors.add(
-          new FieldError(
-              path,
-              "raw contents have "
-                  + bytes.size()
-                  + " bytes but a "
-                  + type
-                  + " tensor of shape "
-                  + Arrays.toString(shape)
-                  + " needs "
-                  + needed));
-      return null;
-    }
-    switch (type) {
-      case BOOL -> {
-        boolean[] a = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = b.get() != 0;
-        }
-        return a;
-      }
-      case INT32 -> {
-        int[] a = new int[n];
-        b.asIntBuffer().get(a);
-        return a;
-      }
-      case INT64 -> {
-        long[] a = new long[n];
-        b.asLongBuffer().get(a);
-        return a;
-      }
-      case FP32 -> {
-        float[] a = new float[n];
-        b.asFloatBuffer().get(a);
-        for (int i = 0; i < n; i++) {
-          if (!Float.isFinite(a[i])) {
-            errors.add(new FieldError(path, "element " + i + " is not a finite number"));
-            return null;
-          }
-        }
-        return a;
-      }
-      case FP64 -> {
-        double[] a = new double[n];
-        b.asDoubleBuffer().get(a);
-        for (int i = 0; i < n; i++) {
-          if (!Double.isFinite(a[i])) {
-            errors.add(new FieldError(path, "element " + i + " is not a finite number"));
-            return null;
-          }
-        }
-        return a;
-      }
-      default -> throw new IllegalStateException(type.name());
-    }
+    return RawTensors.decode(type, bytes.asReadOnlyByteBuffer(), expected, path, shape, errors);
   }
 
   private static InferTensorContents toTyped(Tensor t) {
@@ -395,34 +298,6 @@ final class GrpcTensors {
 
   /** Little-endian, row-major; BYTES elements each prefixed by a 4-byte little-endian length. */
   static ByteString toRaw(Tensor t) {
-    if (t.datatype() == DataType.BYTES) {
-      String[] values = (String[]) t.data();
-      byte[][] encoded = new byte[values.length][];
-      int size = 0;
-      for (int i = 0; i < values.length; i++) {
-        encoded[i] = values[i].getBytes(StandardCharsets.UTF_8);
-        size += 4 + encoded[i].length;
-      }
-      ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-      for (byte[] e : encoded) {
-        b.putInt(e.length).put(e);
-      }
-      return ByteString.copyFrom(b.array());
-    }
-    int n = Tensor.length(t.data());
-    ByteBuffer b = ByteBuffer.allocate(n * width(t.datatype())).order(ByteOrder.LITTLE_ENDIAN);
-    switch (t.datatype()) {
-      case BOOL -> {
-        for (boolean v : (boolean[]) t.data()) {
-          b.put((byte) (v ? 1 : 0));
-        }
-      }
-      case INT32 -> b.asIntBuffer().put((int[]) t.data());
-      case INT64 -> b.asLongBuffer().put((long[]) t.data());
-      case FP32 -> b.asFloatBuffer().put((float[]) t.data());
-      case FP64 -> b.asDoubleBuffer().put((double[]) t.data());
-      default -> throw new IllegalStateException(t.datatype().name());
-    }
-    return ByteString.copyFrom(b.array());
+    return UnsafeByteOperations.unsafeWrap(RawTensors.encode(t));
   }
 }

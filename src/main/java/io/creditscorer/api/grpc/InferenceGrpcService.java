@@ -92,6 +92,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         ServerMetadataResponse.newBuilder()
             .setName(ServerInfo.NAME)
             .setVersion(ServerInfo.VERSION)
+            .addAllExtensions(ServerInfo.EXTENSIONS)
             .build());
   }
 

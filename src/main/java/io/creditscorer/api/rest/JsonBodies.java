@@ -32,10 +32,15 @@ final class JsonBodies {
 
   /** Parses a body that must be a JSON object no larger than {@code maxBytes}. */
   static JsonNode parseObject(byte[] body, long maxBytes) {
+    return parseObject(body, body.length, maxBytes);
+  }
+
+  /** The JSON object in the first {@code length} bytes of {@code body}. */
+  static JsonNode parseObject(byte[] body, int length, long maxBytes) {
     checkSize(body, maxBytes);
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = MAPPER.readTree(body, 0, length);
     } catch (IOException e) {
       throw malformed(e);
     }

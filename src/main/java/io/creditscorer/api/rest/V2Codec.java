@@ -2,20 +2,31 @@ package io.creditscorer.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.inference.DataType;
+import io.creditscorer.inference.RawTensors;
 import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.scoring.InferRequest;
 import io.creditscorer.scoring.InferResult;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Open Inference Protocol JSON to and from the engine's tensors. */
+/**
+ * Open Inference Protocol JSON to and from the engine's tensors, with Triton's binary tensor data
+ * extension ({@link BinaryTensorData}): inputs in binary, outputs in binary when asked.
+ */
 final class V2Codec {
 
   private static final Set<String> REQUEST_FIELDS = Set.of("id", "parameters", "inputs", "outputs");
@@ -23,7 +34,19 @@ final class V2Codec {
       Set.of("name", "shape", "datatype", "parameters", "data");
   private static final Set<String> OUTPUT_FIELDS = Set.of("name", "parameters");
 
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private V2Codec() {}
+
+  /**
+   * A decoded request, and how each output is to be answered: in binary when its own {@code
+   * binary_data} parameter says so, else when the request's {@code binary_data_output} does.
+   */
+  record V2Request(InferRequest request, boolean allBinary, Map<String, Boolean> binaryByOutput) {
+    boolean binary(String output) {
+      return binaryByOutput.getOrDefault(output, allBinary);
+    }
+  }
 
   /** Tensor metadata as the protocol spells it. */
   record TensorJson(String name, String datatype, long[] shape) {
@@ -40,24 +63,63 @@ final class V2Codec {
       String id,
       List<OutputJson> outputs) {}
 
-  /** One output tensor with its data, row-major and flat. */
-  record OutputJson(String name, String datatype, long[] shape, Object data) {}
+  /**
+   * One output tensor with its data, row-major and flat; or, in binary, its size in {@code
+   * parameters} and no data.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record OutputJson(
+      String name, String datatype, long[] shape, Object data, Map<String, Object> parameters) {}
 
-  static InferResponseJson encode(InferResult result) {
+  /** The answer: JSON, or the JSON header and the binary outputs when any is asked in binary. */
+  static Response encode(InferResult result, V2Request request) {
     List<OutputJson> outputs = new ArrayList<>(result.outputs().size());
+    List<byte[]> parts = new ArrayList<>();
     for (Tensor t : result.outputs()) {
-      outputs.add(new OutputJson(t.name(), t.datatype().name(), t.shape(), t.data()));
+      if (request.binary(t.name())) {
+        byte[] raw = RawTensors.encode(t);
+        parts.add(raw);
+        outputs.add(
+            new OutputJson(
+                t.name(),
+                t.datatype().name(),
+                t.shape(),
+                null,
+                Map.of(BinaryTensorData.DATA_SIZE, raw.length)));
+      } else {
+        outputs.add(new OutputJson(t.name(), t.datatype().name(), t.shape(), t.data(), null));
+      }
     }
-    return new InferResponseJson(result.model(), result.version(), result.id(), outputs);
+    InferResponseJson json =
+        new InferResponseJson(result.model(), result.version(), result.id(), outputs);
+    if (parts.isEmpty()) {
+      return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+    byte[] header;
+    try {
+      header = MAPPER.writeValueAsBytes(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an answer of numbers and names is always JSON", e);
+    }
+    return Response.ok(BinaryTensorData.join(header, parts), BinaryTensorData.CONTENT_TYPE)
+        .header(BinaryTensorData.HEADER, header.length)
+        .build();
   }
 
-  static InferRequest decode(String model, String version, JsonNode root, Duration timeout) {
+  /**
+   * @param parts the binary parts after the JSON header; {@code null} when the body is all JSON
+   */
+  static V2Request decode(
+      String model, String version, JsonNode root, Duration timeout, BinaryTensorData.Parts parts) {
     List<FieldError> errors = new ArrayList<>();
     JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
     String id = JsonBodies.optionalString(root, "id", "", errors);
     JsonNode params = root.get("parameters");
+    boolean allBinary = false;
     if (params != null && !params.isObject() && !params.isNull()) {
       errors.add(new FieldError("parameters", "must be an object, not " + JsonBodies.type(params)));
+    } else if (params != null && params.has(BinaryTensorData.ALL_OUTPUTS)) {
+      allBinary = flag(params, BinaryTensorData.ALL_OUTPUTS, "parameters.", errors);
     }
     JsonNode inputsNode = root.get("inputs");
     List<Tensor> inputs = new ArrayList<>();
@@ -65,13 +127,17 @@ final class V2Codec {
       errors.add(new FieldError("inputs", "must be a non-empty array of input tensors"));
     } else {
       for (int i = 0; i < inputsNode.size(); i++) {
-        Tensor t = input(inputsNode.get(i), i, errors);
+        Tensor t = input(inputsNode.get(i), i, parts, errors);
         if (t != null) {
           inputs.add(t);
         }
       }
     }
+    if (parts != null && errors.isEmpty()) {
+      parts.expectEnd(errors);
+    }
     List<String> outputs = new ArrayList<>();
+    Map<String, Boolean> binaryByOutput = new HashMap<>();
     JsonNode outputsNode = root.get("outputs");
     if (outputsNode != null && !outputsNode.isNull()) {
       if (!outputsNode.isArray()) {
@@ -90,6 +156,7 @@ final class V2Codec {
             errors.add(new FieldError(path + ".name", "is required"));
           } else {
             outputs.add(name);
+            outputParameters(o.get("parameters"), name, path, binaryByOutput, errors);
           }
         }
       }
@@ -97,10 +164,48 @@ final class V2Codec {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new InferRequest(model, version, id, inputs, outputs, timeout);
+    return new V2Request(
+        new InferRequest(model, version, id, inputs, outputs, timeout), allBinary, binaryByOutput);
   }
 
-  private static Tensor input(JsonNode node, int index, List<FieldError> errors) {
+  /** An output's parameters: {@code binary_data} (a boolean); classification is not offered. */
+  private static void outputParameters(
+      JsonNode params,
+      String name,
+      String path,
+      Map<String, Boolean> binaryByOutput,
+      List<FieldError> errors) {
+    if (params == null || params.isNull()) {
+      return;
+    }
+    if (!params.isObject()) {
+      errors.add(
+          new FieldError(
+              path + ".parameters", "must be an object, not " + JsonBodies.type(params)));
+      return;
+    }
+    if (params.has("classification")) {
+      errors.add(
+          new FieldError(
+              path + ".parameters.classification",
+              "is not supported: the classification extension is not implemented"));
+    }
+    if (params.has(BinaryTensorData.DATA)) {
+      binaryByOutput.put(name, flag(params, BinaryTensorData.DATA, path + ".parameters.", errors));
+    }
+  }
+
+  private static boolean flag(JsonNode params, String key, String path, List<FieldError> errors) {
+    JsonNode v = params.get(key);
+    if (!v.isBoolean()) {
+      errors.add(new FieldError(path + key, "must be true or false, not " + JsonBodies.type(v)));
+      return false;
+    }
+    return v.booleanValue();
+  }
+
+  private static Tensor input(
+      JsonNode node, int index, BinaryTensorData.Parts parts, List<FieldError> errors) {
     String path = "inputs[" + index + "]";
     if (node == null || !node.isObject()) {
       errors.add(new FieldError(path, "must be an object with name, shape, datatype and data"));
@@ -123,7 +228,9 @@ final class V2Codec {
     }
     long[] shape = shape(node.get("shape"), path, errors);
     JsonNode data = node.get("data");
-    if (data == null || data.isNull()) {
+    // Taken before anything else can fail, so the inputs after this one still find their parts.
+    ByteBuffer binary = binaryPart(node.get("parameters"), data, path, parts, errors);
+    if (binary == null && (data == null || data.isNull()) && errors.size() == before) {
       errors.add(new FieldError(path + ".data", "is required"));
     }
     if (errors.size() > before) {
@@ -137,6 +244,17 @@ final class V2Codec {
     } catch (InvalidInputException e) {
       errors.addAll(e.errors());
       return null;
+    }
+    if (binary != null) {
+      Object values =
+          RawTensors.decode(
+              type,
+              binary,
+              expected,
+              path + ".parameters." + BinaryTensorData.DATA_SIZE,
+              shape,
+              errors);
+      return values == null ? null : new Tensor(name, type, shape, values);
     }
     long given = count(data);
     if (given != expected) {
@@ -159,6 +277,49 @@ final class V2Codec {
       return null;
     }
     return new Tensor(name, type, shape, values);
+  }
+
+  /**
+   * The input's data in the binary part, when its parameters name a {@code binary_data_size};
+   * {@code null} otherwise, or with the problem added.
+   */
+  private static ByteBuffer binaryPart(
+      JsonNode params,
+      JsonNode data,
+      String path,
+      BinaryTensorData.Parts parts,
+      List<FieldError> errors) {
+    if (params != null && !params.isNull() && !params.isObject()) {
+      errors.add(
+          new FieldError(
+              path + ".parameters", "must be an object, not " + JsonBodies.type(params)));
+      return null;
+    }
+    JsonNode size = params == null ? null : params.get(BinaryTensorData.DATA_SIZE);
+    if (size == null) {
+      return null;
+    }
+    String field = path + ".parameters." + BinaryTensorData.DATA_SIZE;
+    if (!size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 0) {
+      errors.add(
+          new FieldError(field, "must be a non-negative whole number of bytes, not " + size));
+      return null;
+    }
+    if (parts == null) {
+      errors.add(
+          new FieldError(
+              field,
+              "needs a binary body: the JSON header's length in the "
+                  + BinaryTensorData.HEADER
+                  + " header, the binary data after it"));
+      return null;
+    }
+    ByteBuffer part = parts.take(size.longValue(), field, errors);
+    if (data != null && !data.isNull()) {
+      errors.add(new FieldError(path + ".data", "is given with " + field + "; send one of them"));
+      return null;
+    }
+    return part;
   }
 
   private static long[] shape(JsonNode node, String path, List<FieldError> errors) {

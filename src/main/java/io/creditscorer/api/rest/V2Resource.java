@@ -51,7 +51,7 @@ public class V2Resource {
   @NonBlocking
   @Operation(summary = "Server metadata")
   public ServerMetadata server() {
-    return new ServerMetadata(ServerInfo.NAME, ServerInfo.VERSION, List.of());
+    return new ServerMetadata(ServerInfo.NAME, ServerInfo.VERSION, ServerInfo.EXTENSIONS);
   }
 
   @GET
@@ -112,34 +112,49 @@ public class V2Resource {
   @POST
   @Path("/models/{model}/infer")
   @Operation(summary = "Inference on the model's default version")
-  public CompletionStage<V2Codec.InferResponseJson> infer(
+  public CompletionStage<Response> infer(
       @PathParam("model") String model,
       @HeaderParam(Timeouts.HEADER) String timeout,
+      @HeaderParam(BinaryTensorData.HEADER) String headerLength,
       @RequestBody(name = "inference request") byte[] body) {
-    return infer(model, null, timeout, body);
+    return infer(model, null, timeout, headerLength, body);
   }
 
   @POST
   @Path("/models/{model}/versions/{version}/infer")
   @Operation(summary = "Inference on one version")
-  public CompletionStage<V2Codec.InferResponseJson> inferVersion(
+  public CompletionStage<Response> inferVersion(
       @PathParam("model") String model,
       @PathParam("version") String version,
       @HeaderParam(Timeouts.HEADER) String timeout,
+      @HeaderParam(BinaryTensorData.HEADER) String headerLength,
       @RequestBody(name = "inference request") byte[] body) {
-    return infer(model, version, timeout, body);
+    return infer(model, version, timeout, headerLength, body);
   }
 
-  private CompletionStage<V2Codec.InferResponseJson> infer(
-      String model, String version, String timeout, byte[] body) {
-    return engine
-        .infer(
-            V2Codec.decode(
+  /**
+   * JSON; with {@code Inference-Header-Content-Length} a JSON header and binary tensors; with that
+   * header 0, the one input's data alone.
+   */
+  private CompletionStage<Response> infer(
+      String model, String version, String timeout, String headerLength, byte[] body) {
+    Integer jsonBytes = BinaryTensorData.headerLength(headerLength, body.length);
+    V2Codec.V2Request request =
+        jsonBytes != null && jsonBytes == 0
+            ? BinaryTensorData.raw(
                 model,
                 version,
-                JsonBodies.parseObject(body, maxBodyBytes),
-                Timeouts.parse(timeout)))
-        .thenApply(V2Codec::encode);
+                repository.resolve(model, version).inputs(),
+                body,
+                Timeouts.parse(timeout))
+            : V2Codec.decode(
+                model,
+                version,
+                JsonBodies.parseObject(
+                    body, jsonBytes == null ? body.length : jsonBytes, maxBodyBytes),
+                Timeouts.parse(timeout),
+                jsonBytes == null ? null : new BinaryTensorData.Parts(body, jsonBytes));
+    return engine.infer(request.request()).thenApply(result -> V2Codec.encode(result, request));
   }
 
   private ModelMetadata metadata(ModelVersion v) {

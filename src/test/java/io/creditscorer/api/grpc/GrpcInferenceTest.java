@@ -181,7 +181,24 @@ class GrpcInferenceTest {
     assertEquals("1", typed.getModelVersion());
     assertEquals(List.of(3L, 2L), typed.getOutputs(0).getShapeList());
     assertEquals(6, floats(typed.getOutputs(0)).length);
-    assertArrayEquals(floats(typed.getOutputs(0)), floats(raw.getOutputs(0)));
+    // Raw inputs, raw outputs (what Triton's clients read); typed inputs, typed outputs (KServe's).
+    assertEquals(0, typed.getRawOutputContentsCount());
+    assertEquals(1, raw.getRawOutputContentsCount());
+    assertFalse(raw.getOutputs(0).hasContents());
+    assertArrayEquals(floats(typed.getOutputs(0)), floats(raw.getRawOutputContents(0)));
+    // The parameter overrides either way: raw inputs, typed outputs.
+    ModelInferResponse typedFromRaw =
+        stub.modelInfer(
+            ModelInferRequest.newBuilder()
+                .setModelName("credit-risk")
+                .setModelVersion("1")
+                .putParameters(
+                    "binary_data_output", InferParameter.newBuilder().setBoolParam(false).build())
+                .addInputs(features(3))
+                .addRawInputContents(raw(data))
+                .build());
+    assertEquals(0, typedFromRaw.getRawOutputContentsCount());
+    assertArrayEquals(floats(typed.getOutputs(0)), floats(typedFromRaw.getOutputs(0)));
     // Binary output on request: the same numbers in raw_output_contents, no typed contents.
     ModelInferResponse binary =
         stub.modelInfer(
@@ -292,7 +309,23 @@ class GrpcInferenceTest {
     raw.addInputs(echo("x_bytes", "BYTES")).addRawInputContents(ByteString.copyFrom(b.array()));
 
     ModelInferResponse a = stub.modelInfer(typed.build());
-    ModelInferResponse r = stub.modelInfer(raw.build());
+    ModelInferResponse rawOut = stub.modelInfer(raw.build());
+    // Raw in, raw out: each output's bytes are its input's, in the outputs' order.
+    assertEquals(6, rawOut.getRawOutputContentsCount());
+    for (int i = 0; i < 6; i++) {
+      String name = rawOut.getOutputs(i).getName();
+      int in =
+          raw.getInputsList().stream()
+              .map(InferInputTensor::getName)
+              .toList()
+              .indexOf("x" + name.substring(1));
+      assertEquals(raw.getRawInputContents(in), rawOut.getRawOutputContents(i), name);
+    }
+    ModelInferResponse r =
+        stub.modelInfer(
+            raw.putParameters(
+                    "binary_data_output", InferParameter.newBuilder().setBoolParam(false).build())
+                .build());
     assertEquals(6, a.getOutputsCount());
     for (int i = 0; i < 6; i++) {
       assertEquals(a.getOutputs(i).getName(), r.getOutputs(i).getName());
