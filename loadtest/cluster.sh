@@ -63,26 +63,9 @@ for port in $REPLICA_PORTS; do
   wait_for "http://127.0.0.1:$((port + 2000))/q/health/ready" "the replica on $port"
 done
 
-cat >"$OUT/haproxy.cfg" <<CFG
-global
-  maxconn 4096
-defaults
-  mode http
-  timeout connect 1s
-  timeout client 30s
-  timeout server 30s
-  retries 3
-  option redispatch
-frontend scorer
-  bind 127.0.0.1:$LB_PORT
-  default_backend replicas
-backend replicas
-  balance roundrobin
-  option httpchk GET /q/health/ready
-  timeout check 2s
-  default-server inter 500ms fall 2 rise 2
-$servers
-CFG
+while IFS= read -r line; do # the shared configuration, its placeholders filled in
+  if [ "$line" = "@SERVERS@" ]; then printf '%s' "$servers"; else printf '%s\n' "${line//@PORT@/$LB_PORT}"; fi
+done <loadtest/haproxy.cfg >"$OUT/haproxy.cfg"
 "$haproxy" -f "$OUT/haproxy.cfg" -db >"$OUT/haproxy.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$LB_PORT/v2/health/ready" "haproxy"

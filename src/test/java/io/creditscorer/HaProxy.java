@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A real HAProxy (Debian: {@code apt-get install haproxy}) on a free loopback port, balancing
- * round-robin over the REST ports of packaged services, each health-checked on its readiness
- * ({@code /q/health/ready} on its management port) every 500 ms, as a Kubernetes Service with a
- * readiness probe would. A connection refused by a dead server is retried on another.
+ * A real HAProxy (Debian: {@code apt-get install haproxy}) on a free loopback port in front of
+ * packaged services, configured by {@code loadtest/haproxy.cfg}: round-robin, each replica checked
+ * on its readiness, a connection a dead replica refuses retried on another.
  */
 public final class HaProxy implements AutoCloseable {
+
+  /** The configuration {@code loadtest/cluster.sh} uses too. */
+  static final Path TEMPLATE = Path.of("loadtest/haproxy.cfg");
 
   private final int port;
   private final Process process;
@@ -31,35 +33,17 @@ public final class HaProxy implements AutoCloseable {
   /** Starts HAProxy in front of {@code services} and waits until it forwards a request. */
   public static HaProxy start(Path dir, List<PackagedService> services) throws IOException {
     int port = PackagedService.freePort();
-    StringBuilder cfg =
-        new StringBuilder(
-            """
-            global
-              maxconn 512
-            defaults
-              mode http
-              timeout connect 1s
-              timeout client 30s
-              timeout server 30s
-              retries 3
-              option redispatch
-            frontend scorer
-              bind 127.0.0.1:%d
-              default_backend replicas
-            backend replicas
-              balance roundrobin
-              option httpchk GET /q/health/ready
-              timeout check 2s
-              default-server inter 500ms fall 2 rise 2
-            """
-                .formatted(port));
+    StringBuilder servers = new StringBuilder();
     for (int i = 0; i < services.size(); i++) {
-      URI rest = services.get(i).uri("/");
-      URI management = services.get(i).uri("/q/");
-      cfg.append(
+      servers.append(
           "  server r%d 127.0.0.1:%d check port %d%n"
-              .formatted(i, rest.getPort(), management.getPort()));
+              .formatted(
+                  i, services.get(i).uri("/").getPort(), services.get(i).uri("/q/").getPort()));
     }
+    String cfg =
+        Files.readString(TEMPLATE)
+            .replace("@PORT@", Integer.toString(port))
+            .replace("@SERVERS@", servers);
     Files.createDirectories(dir);
     Path file = Files.writeString(dir.resolve("haproxy.cfg"), cfg);
     Process process;

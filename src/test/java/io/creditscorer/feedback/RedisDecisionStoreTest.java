@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.creditscorer.RedisServer;
+import io.creditscorer.RedisExtension;
 import io.creditscorer.feedback.DecisionStore.NewOutcome;
 import io.creditscorer.feedback.DecisionStore.Recording;
-import io.vertx.core.Vertx;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared decision store on a real Redis: the embedded store's contract, and what replicas
@@ -28,28 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class RedisDecisionStoreTest extends DecisionStoreContract {
 
-  static RedisServer redis;
-  static Vertx vertx;
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   /** Each test its own keys. */
   final String prefix = "test:" + UUID.randomUUID() + ":";
 
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = new RedisServer().start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get();
-    redis.close();
-  }
-
   @Override
   RedisDecisionStore open(int maxEntries) {
     return new RedisDecisionStore(
-        vertx, redis.url(), prefix, maxEntries, Duration.ofDays(30), Duration.ofSeconds(2), clock);
+        REDIS.vertx(),
+        REDIS.url(),
+        prefix,
+        maxEntries,
+        Duration.ofDays(30),
+        Duration.ofSeconds(2),
+        clock);
   }
 
   @Test
@@ -123,7 +114,7 @@ class RedisDecisionStoreTest extends DecisionStoreContract {
   void withoutRedisEveryCallFailsNamingTheStoreWithoutItsPassword() {
     try (DecisionStore store =
         new RedisDecisionStore(
-            vertx,
+            REDIS.vertx(),
             "redis://user:secret@127.0.0.1:1",
             prefix,
             100,
@@ -147,7 +138,7 @@ class RedisDecisionStoreTest extends DecisionStoreContract {
       }
       // The count and the newest number ("100 1000", under ten bytes), not a list that grows with
       // each reuse: adding and evicting cost the same however often a caller reuses an id.
-      assertTrue(redis.command("HSTRLEN " + prefix + "r same").matches(":[0-9]\\r\\n"));
+      assertTrue(REDIS.server().command("HSTRLEN " + prefix + "r same").matches(":[0-9]\\r\\n"));
     }
   }
 }

@@ -3,36 +3,21 @@ package io.creditscorer.monitoring;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.creditscorer.RedisServer;
-import io.vertx.core.Vertx;
+import io.creditscorer.RedisExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audit trail as a Redis Stream, on a real Redis: one entry per line, trimmed only if asked.
  */
 class RedisStreamOutTest {
 
-  static RedisServer redis;
-  static Vertx vertx;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = new RedisServer().start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get();
-    redis.close();
-  }
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   static ByteBuffer block(int from, int to) {
     StringBuilder b = new StringBuilder();
@@ -46,15 +31,15 @@ class RedisStreamOutTest {
   void eachLineIsOneEntryInOrderAndNothingIsTrimmedByDefault() throws Exception {
     try (RedisStreamOut out =
         new RedisStreamOut(
-            vertx, redis.url(), "audit-a", OptionalLong.empty(), Duration.ofSeconds(2))) {
+            REDIS.vertx(), REDIS.url(), "audit-a", OptionalLong.empty(), Duration.ofSeconds(2))) {
       for (int from = 0; from < 3000; from += 500) {
         out.write(block(from, from + 500));
       }
     }
-    assertTrue(redis.command("XLEN audit-a").contains(":3000"));
-    String first = redis.command("XRANGE audit-a - + COUNT 1");
+    assertTrue(REDIS.server().command("XLEN audit-a").contains(":3000"));
+    String first = REDIS.server().command("XRANGE audit-a - + COUNT 1");
     assertTrue(first.contains("record") && first.contains("\"request_id\":\"r0\""), first);
-    String last = redis.command("XREVRANGE audit-a + - COUNT 1");
+    String last = REDIS.server().command("XREVRANGE audit-a + - COUNT 1");
     assertTrue(last.contains("\"request_id\":\"r2999\""), last);
   }
 
@@ -62,12 +47,12 @@ class RedisStreamOutTest {
   void aConfiguredLengthTrimsTheOldest() throws Exception {
     try (RedisStreamOut out =
         new RedisStreamOut(
-            vertx, redis.url(), "audit-b", OptionalLong.of(100), Duration.ofSeconds(2))) {
+            REDIS.vertx(), REDIS.url(), "audit-b", OptionalLong.of(100), Duration.ofSeconds(2))) {
       for (int from = 0; from < 3000; from += 500) {
         out.write(block(from, from + 500));
       }
     }
-    String len = redis.command("XLEN audit-b");
+    String len = REDIS.server().command("XLEN audit-b");
     long n = Long.parseLong(len.trim().substring(1));
     assertTrue(n >= 100 && n < 3000, "trimmed to about 100 (MAXLEN ~): " + n);
   }
@@ -76,7 +61,11 @@ class RedisStreamOutTest {
   void withoutRedisAWriteFailsSoTheBlockIsKept() {
     try (RedisStreamOut out =
         new RedisStreamOut(
-            vertx, "redis://127.0.0.1:1", "audit-c", OptionalLong.empty(), Duration.ofSeconds(2))) {
+            REDIS.vertx(),
+            "redis://127.0.0.1:1",
+            "audit-c",
+            OptionalLong.empty(),
+            Duration.ofSeconds(2))) {
       IOException e = assertThrows(IOException.class, () -> out.write(block(0, 2)));
       assertTrue(e.getMessage().contains("audit-c"), e.getMessage());
     }
