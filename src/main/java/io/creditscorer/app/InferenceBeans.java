@@ -3,6 +3,8 @@ package io.creditscorer.app;
 import io.creditscorer.base.Ticker;
 import io.creditscorer.batching.BatchSettings;
 import io.creditscorer.batching.BatchingRunner;
+import io.creditscorer.repository.ModelConfigurations;
+import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.scoring.GuardedRunner;
 import io.creditscorer.spi.InferenceRunner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,22 +27,39 @@ public class InferenceBeans {
   @Produces
   @Singleton
   InferenceRunner runner(ScorerConfig config, MeterRegistry registry) {
-    ScorerConfig.Batching b = config.batching();
     ScorerConfig.Inference i = config.inference();
     return new GuardedRunner(
         new BatchingRunner(
-            new BatchSettings(
-                b.enabled(),
-                b.maxBatchRows(),
-                b.maxDelayMicros(),
-                b.workers().orElse(Runtime.getRuntime().availableProcessors()),
-                b.queueCapacity(),
-                b.callerRuns()),
-            Ticker.system(),
-            registry,
-            InferenceBeans::callerContext),
+            batchSettings(config), Ticker.system(), registry, InferenceBeans::callerContext),
         new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()),
         registry);
+  }
+
+  /** Versions' configurations as Triton's model configuration extension shows them. */
+  @Produces
+  @Singleton
+  ModelConfigurations configurations(ScorerConfig config, ModelRepository repository) {
+    BatchSettings b = batchSettings(config);
+    return new ModelConfigurations(
+        repository,
+        repository.settings(),
+        new ModelConfigurations.Serving(
+            config.inference().maxRequestRows(),
+            b.enabled(),
+            b.maxBatchRows(),
+            b.maxDelayMicros(),
+            b.workers()));
+  }
+
+  private static BatchSettings batchSettings(ScorerConfig config) {
+    ScorerConfig.Batching b = config.batching();
+    return new BatchSettings(
+        b.enabled(),
+        b.maxBatchRows(),
+        b.maxDelayMicros(),
+        b.workers().orElse(Runtime.getRuntime().availableProcessors()),
+        b.queueCapacity(),
+        b.callerRuns());
   }
 
   /**

@@ -292,6 +292,10 @@ public final class ModelRepository implements AutoCloseable {
     return new Changes(List.copyOf(loaded), List.copyOf(retired), Map.copyOf(failed));
   }
 
+  public RepositorySettings settings() {
+    return settings;
+  }
+
   /** Whether the initial scan finished and every model found has a servable version. */
   public boolean isReady() {
     Table t = table.get();

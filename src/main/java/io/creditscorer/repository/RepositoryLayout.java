@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  */
 final class RepositoryLayout {
 
+  /** The model file in a version directory. */
+  static final String MODEL_FILE = "model.onnx";
+
   private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final RepositorySettings settings;
@@ -80,7 +83,7 @@ final class RepositoryLayout {
   /** Changes when model.onnx or model.json is replaced, touched or resized. */
   static String stamp(Path dir) {
     StringBuilder s = new StringBuilder();
-    for (String file : new String[] {"model.onnx", Descriptors.FILE_NAME}) {
+    for (String file : new String[] {MODEL_FILE, Descriptors.FILE_NAME}) {
       Path f = dir.resolve(file);
       try {
         s.append(Files.size(f)).append('@').append(Files.getLastModifiedTime(f).toMillis());

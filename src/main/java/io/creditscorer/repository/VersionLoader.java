@@ -41,7 +41,7 @@ final class VersionLoader {
    * or fails its smoke check is refused with the reason.
    */
   ModelVersion load(String name, String version, Path dir) throws Exception {
-    Path onnx = dir.resolve("model.onnx");
+    Path onnx = dir.resolve(RepositoryLayout.MODEL_FILE);
     if (!Files.isRegularFile(onnx)) {
       throw new IllegalArgumentException("no model.onnx in " + dir);
     }

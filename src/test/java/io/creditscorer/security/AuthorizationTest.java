@@ -235,6 +235,14 @@ class AuthorizationTest {
                         "observed_at",
                         Instant.now().toString())))),
         new Endpoint(Roles.AUDITOR, "GET", "/v1/credit/performance", null),
+        new Endpoint(
+            Roles.MODEL_VIEWER, "GET", model + "/config", "/v2/models/credit-risk/config", null),
+        new Endpoint(
+            Roles.MODEL_VIEWER,
+            "GET",
+            version + "/config",
+            "/v2/models/credit-risk/versions/1/config",
+            null),
         new Endpoint(Roles.MODEL_VIEWER, "POST", "/v2/repository/index", null),
         new Endpoint(
             Roles.MODEL_VIEWER,
@@ -402,6 +410,7 @@ class AuthorizationTest {
     GRPC_ROLES.put(v2 + "ModelReady", Roles.SCORER);
     GRPC_ROLES.put(v2 + "ModelMetadata", Roles.SCORER);
     GRPC_ROLES.put(v2 + "ModelInfer", Roles.SCORER);
+    GRPC_ROLES.put(v2 + "ModelConfig", Roles.MODEL_VIEWER);
     GRPC_ROLES.put(v2 + "RepositoryIndex", Roles.MODEL_VIEWER);
     GRPC_ROLES.put(v2 + "RepositoryModelLoad", Roles.MODEL_ADMIN);
     GRPC_ROLES.put(v2 + "RepositoryModelUnload", Roles.MODEL_ADMIN);

@@ -2,6 +2,8 @@ package io.creditscorer.api.grpc;
 
 import io.creditscorer.api.ServerInfo;
 import io.creditscorer.api.grpc.v2.GRPCInferenceServiceGrpc;
+import io.creditscorer.api.grpc.v2.ModelConfigRequest;
+import io.creditscorer.api.grpc.v2.ModelConfigResponse;
 import io.creditscorer.api.grpc.v2.ModelInferRequest;
 import io.creditscorer.api.grpc.v2.ModelInferResponse;
 import io.creditscorer.api.grpc.v2.ModelMetadataRequest;
@@ -22,6 +24,7 @@ import io.creditscorer.api.grpc.v2.ServerReadyRequest;
 import io.creditscorer.api.grpc.v2.ServerReadyResponse;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.TensorMeta;
+import io.creditscorer.repository.ModelConfigurations;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
@@ -43,8 +46,14 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   private final ScoringEngine engine;
   private final GrpcRoles roles;
   private final ModelRepository repository;
+  private final ModelConfigurations configurations;
 
-  public InferenceGrpcService(ScoringEngine engine, ModelRepository repository, GrpcRoles roles) {
+  public InferenceGrpcService(
+      ScoringEngine engine,
+      ModelRepository repository,
+      ModelConfigurations configurations,
+      GrpcRoles roles) {
+    this.configurations = configurations;
     this.roles = roles;
     this.engine = engine;
     this.repository = repository;
@@ -116,6 +125,28 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
     }
+  }
+
+  /** Triton's model configuration extension. */
+  @Override
+  public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+    roles.require(
+        Roles.MODEL_VIEWER,
+        out,
+        caller -> {
+          try {
+            reply(
+                out,
+                ModelConfigResponse.newBuilder()
+                    .setConfig(
+                        GrpcModelConfigs.of(
+                            configurations.config(
+                                request.getName(), emptyToNull(request.getVersion()))))
+                    .build());
+          } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+          }
+        });
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.creditscorer.api.rest;
 
 import io.creditscorer.api.ServerInfo;
 import io.creditscorer.error.ScoringException;
+import io.creditscorer.repository.ModelConfigurations;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -28,10 +30,16 @@ public class V2Resource {
 
   private final ScoringEngine engine;
   private final ModelRepository repository;
+  private final ModelConfigurations configurations;
   private final long maxBodyBytes;
 
-  public V2Resource(ScoringEngine engine, ModelRepository repository, HttpSettings config) {
+  public V2Resource(
+      ScoringEngine engine,
+      ModelRepository repository,
+      ModelConfigurations configurations,
+      HttpSettings config) {
     this.engine = engine;
+    this.configurations = configurations;
     this.repository = repository;
     this.maxBodyBytes = config.maxBodyBytes();
   }
@@ -107,6 +115,23 @@ public class V2Resource {
       @PathParam("model") String model, @PathParam("version") String version) {
     repository.resolve(model, version);
     return Response.ok().build();
+  }
+
+  @GET
+  @Path("/models/{model}/config")
+  @NonBlocking
+  @Operation(summary = "Configuration of the model's default version (Triton's ModelConfig)")
+  public Map<String, Object> config(@PathParam("model") String model) {
+    return ModelConfigJson.json(configurations.config(model, null));
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}/config")
+  @NonBlocking
+  @Operation(summary = "Configuration of one version (Triton's ModelConfig)")
+  public Map<String, Object> versionConfig(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    return ModelConfigJson.json(configurations.config(model, version));
   }
 
   @POST
