@@ -131,6 +131,29 @@ class ImageLayoutIT {
         "the prod overlay's audit record is in Redis");
   }
 
+  @Test
+  void theKServeRuntimeServesTheInferenceServicesModelFromWhereKServeDownloadsIt()
+      throws Exception {
+    List<JsonNode> objects = Manifests.render(KServeManifestsTest.KSERVE);
+    JsonNode runtime = Manifests.only(objects, "ServingRuntime").path("spec");
+    String model = Manifests.only(objects, "InferenceService").at("/metadata/name").asText();
+    Path root = Files.createTempDirectory("image-kserve");
+    Image image = Image.layOut(Path.of("Dockerfile"), root);
+    // KServe's storage initializer downloads the storageUri, this repository's layout, there.
+    Image.copy(Path.of("models", model), Image.in(root, "/mnt/models/" + model));
+    TestCertificates ca = new TestCertificates("image-kserve-ca");
+    Map<String, Map<String, String>> secrets = secrets(ca);
+    secrets.put("credit-scorer-redis", Map.of("url", redis.url()));
+    Pod pod =
+        Pod.of(runtime.path("containers").get(0), runtime.path("volumes"), Map.of(), root, secrets);
+    try (Run run = image.start(pod.env(), null, pod.emptyDirs())) {
+      exercise(
+          run,
+          token(Set.of("scorer"), "image-kserve-scorer"),
+          token(Set.of("outcome-reporter"), "image-kserve-reporter"));
+    }
+  }
+
   /** The Secrets the overlays name, with values made for this run. */
   static Map<String, Map<String, String>> secrets(TestCertificates ca) throws IOException {
     Path dir = Files.createTempDirectory("image-secrets");
@@ -254,7 +277,7 @@ class ImageLayoutIT {
       String javaHome) {
 
     static final Pattern ABSOLUTE =
-        Pattern.compile("(?<=^|[\\s=:,\"'])(/(?:app|var|etc|tmp)\\b[^\\s:,\"']*)");
+        Pattern.compile("(?<=^|[\\s=:,\"'])(/(?:app|var|etc|tmp|mnt)\\b[^\\s:,\"']*)");
 
     static Image layOut(Path dockerfile, Path root) throws Exception {
       List<DockerfileTest.Stage> stages = DockerfileTest.parse(dockerfile);
@@ -460,10 +483,25 @@ class ImageLayoutIT {
 
     static Pod of(List<JsonNode> objects, Path root, Map<String, Map<String, String>> secrets)
         throws IOException {
-      JsonNode container = KubernetesManifestsTest.container(objects);
       Map<String, JsonNode> configMaps = new HashMap<>();
       Manifests.ofKind(objects, "ConfigMap")
           .forEach(c -> configMaps.put(KubernetesManifestsTest.name(c), c.path("data")));
+      return of(
+          KubernetesManifestsTest.container(objects),
+          Manifests.podTemplate(objects).at("/spec/volumes"),
+          configMaps,
+          root,
+          secrets);
+    }
+
+    /** A container with the pod's volumes and the ConfigMaps it may name. */
+    static Pod of(
+        JsonNode container,
+        JsonNode podVolumes,
+        Map<String, JsonNode> configMaps,
+        Path root,
+        Map<String, Map<String, String>> secrets)
+        throws IOException {
       Map<String, String> env = new HashMap<>();
       for (JsonNode from : container.path("envFrom")) {
         configMaps
@@ -475,7 +513,7 @@ class ImageLayoutIT {
         JsonNode ref = e.at("/valueFrom/secretKeyRef");
         String value =
             ref.isMissingNode()
-                ? e.path("value").asText()
+                ? Image.inRoot(root, e.path("value").asText())
                 : secrets
                     .getOrDefault(ref.path("name").asText(), Map.of())
                     .get(ref.path("key").asText());
@@ -485,9 +523,7 @@ class ImageLayoutIT {
       }
       List<String> emptyDirs = new ArrayList<>();
       Map<String, JsonNode> volumes = new HashMap<>();
-      Manifests.podTemplate(objects)
-          .at("/spec/volumes")
-          .forEach(v -> volumes.put(v.path("name").asText(), v));
+      podVolumes.forEach(v -> volumes.put(v.path("name").asText(), v));
       for (JsonNode mount : container.path("volumeMounts")) {
         JsonNode volume = volumes.get(mount.path("name").asText());
         String mountPath = mount.path("mountPath").asText();

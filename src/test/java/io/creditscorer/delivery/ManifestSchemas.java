@@ -35,7 +35,7 @@ import java.util.Map;
  * <p>Built-in kinds and the Prometheus Operator's are read into the fabric8 Kubernetes model
  * classes (generated from the Kubernetes OpenAPI and the operator's CRDs) with their catch-all
  * "additional properties" disabled, unknown fields failing and no coercion of scalars. Argo
- * Rollouts kinds are checked against the structural schemas in {@code k8s-schemas/}.
+ * Rollouts and KServe kinds are checked against the structural schemas in {@code k8s-schemas/}.
  */
 final class ManifestSchemas {
 
@@ -55,7 +55,11 @@ final class ManifestSchemas {
           "networking.k8s.io/v1/NetworkPolicy",
               io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
 
-  private static final JsonNode CRD_SCHEMAS = load("/k8s-schemas/argoproj.io-v1alpha1.yaml");
+  /** The custom resources' schemas: Argo Rollouts' and KServe's kinds and definitions, merged. */
+  private static final JsonNode CRD_SCHEMAS =
+      merge(
+          load("/k8s-schemas/argoproj.io-v1alpha1.yaml"),
+          load("/k8s-schemas/serving.kserve.io.yaml"));
 
   private ManifestSchemas() {}
 
@@ -200,6 +204,15 @@ final class ManifestSchemas {
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .addModule(strict)
         .build();
+  }
+
+  private static JsonNode merge(JsonNode a, JsonNode b) {
+    com.fasterxml.jackson.databind.node.ObjectNode merged = a.deepCopy();
+    for (String part : List.of("kinds", "definitions")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) merged.get(part))
+          .setAll((com.fasterxml.jackson.databind.node.ObjectNode) b.get(part));
+    }
+    return merged;
   }
 
   private static JsonNode load(String resource) {
