@@ -10,11 +10,11 @@ public final class ServerInfo {
 
   /**
    * The protocol extensions implemented, by the names Triton reports: binary tensor data on REST
-   * (raw contents on gRPC are the core protocol's), the model repository (index, load, unload) and
-   * the model configuration.
+   * (raw contents on gRPC are the core protocol's), the model repository (index, load, unload), the
+   * model configuration and the statistics.
    */
   public static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "model_repository", "model_configuration");
+      List.of("binary_tensor_data", "model_repository", "model_configuration", "statistics");
 
   private ServerInfo() {}
 }

@@ -32,7 +32,7 @@ public class MonitoringBeans {
   @Produces
   @Singleton
   ScoringMetrics metrics(MeterRegistry registry) {
-    return new ScoringMetrics(registry);
+    return new ScoringMetrics(registry, Clock.systemUTC());
   }
 
   /** The audit trail, to the configured sink ({@code scorer.audit.sink}). */

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
@@ -39,7 +40,9 @@ final class BatcherMeters implements AutoCloseable {
   private static final double[] ROW_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
 
   private final MeterRegistry registry;
-  private final List<Meter> meters = new ArrayList<>();
+  private final List<Meter> meters = new ArrayList<>(); // guarded by itself
+  private final Tags tags;
+  private final ConcurrentHashMap<Integer, Timer> byBatchSize = new ConcurrentHashMap<>();
   private final DistributionSummary batchRows;
   private final Timer queueWait;
   private final Timer inferenceTime;
@@ -50,6 +53,7 @@ final class BatcherMeters implements AutoCloseable {
   BatcherMeters(MeterRegistry registry, Tags tags, BatchSettings settings, IntSupplier queued) {
     this.registry = registry;
     this.queued = queued;
+    this.tags = tags;
     this.batchRows =
         register(
             DistributionSummary.builder("scorer.batch.rows")
@@ -84,8 +88,26 @@ final class BatcherMeters implements AutoCloseable {
   }
 
   private <M extends Meter> M register(M meter) {
-    meters.add(meter);
+    synchronized (meters) {
+      meters.add(meter);
+    }
     return meter;
+  }
+
+  /**
+   * The time of runs of {@code rows} rows (Triton's batch statistics): count and sum only, no
+   * buckets, as there may be a series per batch size up to {@code scorer.batching.max-batch-rows}.
+   */
+  Timer batchTime(int rows) {
+    return byBatchSize.computeIfAbsent(
+        rows,
+        r ->
+            register(
+                Timer.builder("scorer.batch.inference")
+                    .description("Time of inference runs, by rows per run")
+                    .tags(tags)
+                    .tag("batch_size", Integer.toString(r))
+                    .register(registry)));
   }
 
   private Timer timer(String name, String description, Tags tags) {
@@ -118,6 +140,8 @@ final class BatcherMeters implements AutoCloseable {
 
   @Override
   public void close() {
-    meters.forEach(registry::remove);
+    synchronized (meters) {
+      meters.forEach(registry::remove);
+    }
   }
 }

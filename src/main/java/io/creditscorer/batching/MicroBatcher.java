@@ -351,7 +351,9 @@ public final class MicroBatcher implements AutoCloseable {
       }
       return;
     } finally {
-      meters.inferenceTime().record(ticker.read() - start, TimeUnit.NANOSECONDS);
+      long nanos = ticker.read() - start;
+      meters.inferenceTime().record(nanos, TimeUnit.NANOSECONDS);
+      meters.batchTime(rows).record(nanos, TimeUnit.NANOSECONDS);
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result().complete(results.get(i));

@@ -5,12 +5,15 @@ import io.creditscorer.routing.RoutingPolicy;
 import io.creditscorer.spi.ScoringObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's Micrometer meters. Histograms use fixed buckets (not client-side percentiles) so a
@@ -25,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  *       (decision differs), {@code scorer_shadow_delta_percent} (|difference in probability of
  *       default|): model, version (served), shadow; {@code scorer_shadow_failures_total}, {@code
  *       scorer_shadow_dropped_total}
- *   <li>{@code scorer_stage_seconds} (histogram): time in one stage of a credit request, by stage:
- *       {@code feature_lookup} (feature store, only when used), {@code encode} (validation and
- *       encoding), {@code decide} (policy, reason codes, audit record)
+ *   <li>{@code scorer_last_inference_seconds}: model, version; when it last answered a request
+ *   <li>{@code scorer_stage_seconds} (histogram): time in one stage of a credit request, by stage,
+ *       model and version: {@code feature_lookup} (feature store, only when used), {@code encode}
+ *       (validation and encoding), {@code decide} (policy, reason codes, audit record)
  * </ul>
  */
 public final class ScoringMetrics implements ScoringObserver {
@@ -55,10 +59,20 @@ public final class ScoringMetrics implements ScoringObserver {
   private final ConcurrentHashMap<Key, Counter> decisions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, DistributionSummary> probabilities =
       new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> stages = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Timer> stages = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, AtomicLong> lastInference = new ConcurrentHashMap<>();
+  private final Clock clock;
 
   public ScoringMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock stamps each version's last inference ({@code scorer_last_inference_seconds})
+   */
+  public ScoringMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.clock = clock;
   }
 
   /** One finished call; {@code outcome} is {@code ok} or an error kind. */
@@ -75,6 +89,21 @@ public final class ScoringMetrics implements ScoringObserver {
                     .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+    if (OK.equals(outcome)) {
+      lastInference
+          .computeIfAbsent(
+              new Key("", model, version, ""),
+              k -> {
+                AtomicLong last = new AtomicLong();
+                Gauge.builder("scorer.last.inference", last, l -> l.get() / 1000.0)
+                    .description("When the version last answered a request, in seconds since 1970")
+                    .baseUnit("seconds")
+                    .tags("model", k.model, "version", k.version)
+                    .register(registry);
+                return last;
+              })
+          .set(clock.millis());
+    }
   }
 
   @Override
@@ -92,14 +121,14 @@ public final class ScoringMetrics implements ScoringObserver {
 
   /** Time spent in one stage of a request (see the STAGE_ constants). */
   @Override
-  public void stage(String stage, long nanos) {
+  public void stage(String stage, String model, String version, long nanos) {
     stages
         .computeIfAbsent(
-            stage,
-            s ->
+            new Key("", model, version, stage),
+            k ->
                 Timer.builder("scorer.stage")
                     .description("Time in one stage of a credit request")
-                    .tags("stage", s)
+                    .tags("stage", k.outcome, "model", k.model, "version", k.version)
                     .serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);

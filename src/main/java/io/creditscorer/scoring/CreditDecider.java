@@ -97,7 +97,11 @@ final class CreditDecider {
               reasons.stream().map(Reason::code).toList()));
     }
     listener.decided(version, a.applicants(), decided);
-    metrics.stage(ScoringObserver.STAGE_DECIDE, System.nanoTime() - decideStart);
+    metrics.stage(
+        ScoringObserver.STAGE_DECIDE,
+        version.name(),
+        version.version(),
+        System.nanoTime() - decideStart);
     return new CreditResult(
         s.requestId(), version.name(), version.version(), s.policy().version(), results, false);
   }

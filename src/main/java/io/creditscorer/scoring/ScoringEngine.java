@@ -221,7 +221,11 @@ public final class ScoringEngine {
               .lookup(lookups)
               .handle(
                   (found, error) -> {
-                    metrics.stage(ScoringObserver.STAGE_FEATURES, System.nanoTime() - lookupStart);
+                    metrics.stage(
+                        ScoringObserver.STAGE_FEATURES,
+                        version.name(),
+                        version.version(),
+                        System.nanoTime() - lookupStart);
                     if (error != null) {
                       throw featureStoreDown(error);
                     }
@@ -269,7 +273,11 @@ public final class ScoringEngine {
     Tensor tensor =
         new Tensor(credit.input(), DataType.FP32, new long[] {(long) n * per, width}, input);
     DecisionPolicy policy = settings.policyOverride().applyTo(credit.decisionPolicy());
-    metrics.stage(ScoringObserver.STAGE_ENCODE, System.nanoTime() - encodeStart);
+    metrics.stage(
+        ScoringObserver.STAGE_ENCODE,
+        version.name(),
+        version.version(),
+        System.nanoTime() - encodeStart);
     return runner
         .run(version, List.of(tensor), List.of(credit.output()), deadline(request.timeout()))
         .thenApply(
@@ -380,7 +388,7 @@ public final class ScoringEngine {
           if (version != null) {
             version.model().release();
           }
-          String outcome = error == null ? "ok" : outcome(error);
+          String outcome = error == null ? ScoringObserver.OK : outcome(error);
           metrics.request(api, model, ver, outcome, System.nanoTime() - start);
           if (error == null) {
             metrics.rows(api, model, ver, rows);

@@ -16,14 +16,17 @@ public interface ScoringObserver {
   String STAGE_ENCODE = "encode";
   String STAGE_DECIDE = "decide";
 
+  /** The outcome of a call that was answered. */
+  String OK = "ok";
+
   /** One finished call; {@code outcome} is {@code ok} or an error kind. */
   void request(String api, String model, String version, String outcome, long nanos);
 
   /** Rows in one successful call. */
   void rows(String api, String model, String version, int count);
 
-  /** Time spent in one stage of a request (see the STAGE_ constants). */
-  void stage(String stage, long nanos);
+  /** Time spent in one stage of a request to a model version (see the STAGE_ constants). */
+  void stage(String stage, String model, String version, long nanos);
 
   /** One applicant decided. */
   void decision(String model, String version, Decision decision, double pd);
@@ -50,7 +53,7 @@ public interface ScoringObserver {
       public void rows(String api, String model, String version, int count) {}
 
       @Override
-      public void stage(String stage, long nanos) {}
+      public void stage(String stage, String model, String version, long nanos) {}
 
       @Override
       public void decision(String model, String version, Decision decision, double pd) {}

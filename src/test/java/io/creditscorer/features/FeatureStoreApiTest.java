@@ -121,8 +121,14 @@ class FeatureStoreApiTest {
     Management.given()
         .get("/q/metrics")
         .then()
-        .body(containsString("scorer_stage_seconds_count{stage=\"feature_lookup\"}"))
-        .body(containsString("scorer_stage_seconds_count{stage=\"encode\"}"))
-        .body(containsString("scorer_stage_seconds_count{stage=\"decide\"}"));
+        .body(
+            containsString(
+                "scorer_stage_seconds_count{model=\"credit-risk\",stage=\"feature_lookup\",version=\"2\"}"))
+        .body(
+            containsString(
+                "scorer_stage_seconds_count{model=\"credit-risk\",stage=\"encode\",version=\"2\"}"))
+        .body(
+            containsString(
+                "scorer_stage_seconds_count{model=\"credit-risk\",stage=\"decide\",version=\"2\"}"));
   }
 }

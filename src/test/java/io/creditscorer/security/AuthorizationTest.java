@@ -243,6 +243,15 @@ class AuthorizationTest {
             version + "/config",
             "/v2/models/credit-risk/versions/1/config",
             null),
+        new Endpoint(Roles.MODEL_VIEWER, "GET", "/v2/models/stats", null),
+        new Endpoint(
+            Roles.MODEL_VIEWER, "GET", model + "/stats", "/v2/models/credit-risk/stats", null),
+        new Endpoint(
+            Roles.MODEL_VIEWER,
+            "GET",
+            version + "/stats",
+            "/v2/models/credit-risk/versions/1/stats",
+            null),
         new Endpoint(Roles.MODEL_VIEWER, "POST", "/v2/repository/index", null),
         new Endpoint(
             Roles.MODEL_VIEWER,
@@ -411,6 +420,7 @@ class AuthorizationTest {
     GRPC_ROLES.put(v2 + "ModelMetadata", Roles.SCORER);
     GRPC_ROLES.put(v2 + "ModelInfer", Roles.SCORER);
     GRPC_ROLES.put(v2 + "ModelConfig", Roles.MODEL_VIEWER);
+    GRPC_ROLES.put(v2 + "ModelStatistics", Roles.MODEL_VIEWER);
     GRPC_ROLES.put(v2 + "RepositoryIndex", Roles.MODEL_VIEWER);
     GRPC_ROLES.put(v2 + "RepositoryModelLoad", Roles.MODEL_ADMIN);
     GRPC_ROLES.put(v2 + "RepositoryModelUnload", Roles.MODEL_ADMIN);

@@ -1,5 +1,6 @@
 package io.creditscorer.api.grpc;
 
+import io.creditscorer.api.InferenceStatistics;
 import io.creditscorer.api.ServerInfo;
 import io.creditscorer.api.grpc.v2.GRPCInferenceServiceGrpc;
 import io.creditscorer.api.grpc.v2.ModelConfigRequest;
@@ -10,6 +11,8 @@ import io.creditscorer.api.grpc.v2.ModelMetadataRequest;
 import io.creditscorer.api.grpc.v2.ModelMetadataResponse;
 import io.creditscorer.api.grpc.v2.ModelReadyRequest;
 import io.creditscorer.api.grpc.v2.ModelReadyResponse;
+import io.creditscorer.api.grpc.v2.ModelStatisticsRequest;
+import io.creditscorer.api.grpc.v2.ModelStatisticsResponse;
 import io.creditscorer.api.grpc.v2.RepositoryIndexRequest;
 import io.creditscorer.api.grpc.v2.RepositoryIndexResponse;
 import io.creditscorer.api.grpc.v2.RepositoryModelLoadRequest;
@@ -32,10 +35,13 @@ import io.creditscorer.security.Roles;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -47,13 +53,16 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
   private final GrpcRoles roles;
   private final ModelRepository repository;
   private final ModelConfigurations configurations;
+  private final InferenceStatistics statistics;
 
   public InferenceGrpcService(
       ScoringEngine engine,
       ModelRepository repository,
       ModelConfigurations configurations,
+      MeterRegistry registry,
       GrpcRoles roles) {
     this.configurations = configurations;
+    this.statistics = new InferenceStatistics(registry);
     this.roles = roles;
     this.engine = engine;
     this.repository = repository;
@@ -147,6 +156,40 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             out.onError(GrpcErrors.toStatus(e));
           }
         });
+  }
+
+  /** Triton's statistics extension. */
+  @Override
+  public void modelStatistics(
+      ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
+    roles.require(
+        Roles.MODEL_VIEWER,
+        out,
+        caller -> {
+          try {
+            reply(out, GrpcStatistics.of(statistics, versions(request)));
+          } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+          }
+        });
+  }
+
+  /** The versions a statistics request names: all, a model's, or one. */
+  private List<ModelVersion> versions(ModelStatisticsRequest request) {
+    if (request.getName().isEmpty()) {
+      List<ModelVersion> all = new ArrayList<>();
+      repository.models().values().forEach(m -> all.addAll(m.versions().values()));
+      return all;
+    }
+    if (request.getVersion().isEmpty()) {
+      return List.copyOf(
+          repository
+              .model(request.getName())
+              .orElseThrow(() -> ScoringException.notFound("unknown model " + request.getName()))
+              .versions()
+              .values());
+    }
+    return List.of(repository.resolve(request.getName(), request.getVersion()));
   }
 
   @Override

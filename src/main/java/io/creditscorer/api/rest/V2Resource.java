@@ -1,11 +1,13 @@
 package io.creditscorer.api.rest;
 
+import io.creditscorer.api.InferenceStatistics;
 import io.creditscorer.api.ServerInfo;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.repository.ModelConfigurations;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.scoring.ScoringEngine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -31,14 +34,17 @@ public class V2Resource {
   private final ScoringEngine engine;
   private final ModelRepository repository;
   private final ModelConfigurations configurations;
+  private final InferenceStatistics statistics;
   private final long maxBodyBytes;
 
   public V2Resource(
       ScoringEngine engine,
       ModelRepository repository,
       ModelConfigurations configurations,
+      MeterRegistry registry,
       HttpSettings config) {
     this.engine = engine;
+    this.statistics = new InferenceStatistics(registry);
     this.configurations = configurations;
     this.repository = repository;
     this.maxBodyBytes = config.maxBodyBytes();
@@ -132,6 +138,42 @@ public class V2Resource {
   public Map<String, Object> versionConfig(
       @PathParam("model") String model, @PathParam("version") String version) {
     return ModelConfigJson.json(configurations.config(model, version));
+  }
+
+  @GET
+  @Path("/models/stats")
+  @NonBlocking
+  @Operation(summary = "Statistics of every version of every model (Triton's extension)")
+  public Map<String, Object> stats() {
+    List<InferenceStatistics.Version> all = new ArrayList<>();
+    repository
+        .models()
+        .values()
+        .forEach(m -> m.versions().keySet().forEach(v -> all.add(statistics.of(m.name(), v))));
+    return StatisticsJson.json(all);
+  }
+
+  @GET
+  @Path("/models/{model}/stats")
+  @NonBlocking
+  @Operation(summary = "Statistics of every version of a model (Triton's extension)")
+  public Map<String, Object> modelStats(@PathParam("model") String model) {
+    ModelRepository.Model m =
+        repository
+            .model(model)
+            .orElseThrow(() -> ScoringException.notFound("unknown model " + model));
+    return StatisticsJson.json(
+        m.versions().keySet().stream().map(v -> statistics.of(m.name(), v)).toList());
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}/stats")
+  @NonBlocking
+  @Operation(summary = "Statistics of one version (Triton's extension)")
+  public Map<String, Object> versionStats(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    ModelVersion v = repository.resolve(model, version);
+    return StatisticsJson.json(List.of(statistics.of(v.name(), v.version())));
   }
 
   @POST
