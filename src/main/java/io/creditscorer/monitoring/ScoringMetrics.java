@@ -59,8 +59,8 @@ public final class ScoringMetrics implements ScoringObserver {
   private final ConcurrentHashMap<Key, Counter> decisions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, DistributionSummary> probabilities =
       new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Key, Timer> stages = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Key, AtomicLong> lastInference = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, VersionMeters>> versions =
+      new ConcurrentHashMap<>();
   private final Clock clock;
 
   public ScoringMetrics(MeterRegistry registry) {
@@ -90,19 +90,7 @@ public final class ScoringMetrics implements ScoringObserver {
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (OK.equals(outcome)) {
-      lastInference
-          .computeIfAbsent(
-              new Key("", model, version, ""),
-              k -> {
-                AtomicLong last = new AtomicLong();
-                Gauge.builder("scorer.last.inference", last, l -> l.get() / 1000.0)
-                    .description("When the version last answered a request, in seconds since 1970")
-                    .baseUnit("seconds")
-                    .tags("model", k.model, "version", k.version)
-                    .register(registry);
-                return last;
-              })
-          .set(clock.millis());
+      version(model, version).lastInference.set(clock.millis());
     }
   }
 
@@ -122,16 +110,42 @@ public final class ScoringMetrics implements ScoringObserver {
   /** Time spent in one stage of a request (see the STAGE_ constants). */
   @Override
   public void stage(String stage, String model, String version, long nanos) {
-    stages
+    version(model, version)
+        .stages
         .computeIfAbsent(
-            new Key("", model, version, stage),
-            k ->
+            stage,
+            st ->
                 Timer.builder("scorer.stage")
                     .description("Time in one stage of a credit request")
-                    .tags("stage", k.outcome, "model", k.model, "version", k.version)
+                    .tags("stage", st, "model", model, "version", version)
                     .serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A version's own meters, found by its model's and version's names without allocating: they are
+   * looked up several times in every request.
+   */
+  private static final class VersionMeters {
+    final AtomicLong lastInference = new AtomicLong();
+    final ConcurrentHashMap<String, Timer> stages = new ConcurrentHashMap<>();
+  }
+
+  private VersionMeters version(String model, String version) {
+    return versions
+        .computeIfAbsent(model, m -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            version,
+            v -> {
+              VersionMeters meters = new VersionMeters();
+              Gauge.builder("scorer.last.inference", meters.lastInference, l -> l.get() / 1000.0)
+                  .description("When the version last answered a request, in seconds since 1970")
+                  .baseUnit("seconds")
+                  .tags("model", model, "version", v)
+                  .register(registry);
+              return meters;
+            });
   }
 
   private record ShadowMeters(Counter compared, Counter disagreed, DistributionSummary delta) {}
