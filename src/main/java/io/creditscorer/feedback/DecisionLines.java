@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The decision store's two kinds of line: a decision (with its sequence number) and an outcome
- * (naming that number). Not thread-safe: the store writes under its lock.
+ * The decision store's three kinds of line: a decision (with its sequence number), an outcome and a
+ * decision's group labels (each naming that number). Not thread-safe: the store writes under its
+ * lock.
  */
 final class DecisionLines {
 
@@ -28,6 +29,8 @@ final class DecisionLines {
   private static final SerializableString DEFAULTED = JsonLines.name("defaulted");
   private static final SerializableString OBSERVED_AT = JsonLines.name("observed_at");
   private static final SerializableString RECORDED_AT = JsonLines.name("recorded_at");
+
+  private static final SerializableString GROUPS = JsonLines.name("groups");
 
   private final JsonLines json = new JsonLines();
 
@@ -68,6 +71,18 @@ final class DecisionLines {
     g.writeBoolean(o.defaulted());
     json.writeInstant(g, OBSERVED_AT, o.observedAt());
     json.writeInstant(g, RECORDED_AT, o.recordedAt());
+    g.writeEndObject();
+  }
+
+  /** The decision's group labels after a report: the whole merged text, so replay just sets it. */
+  void writeGroups(JsonGenerator g, long seq, String groups) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName(TYPE);
+    g.writeString("groups");
+    g.writeFieldName(SEQ);
+    g.writeNumber(seq);
+    g.writeFieldName(GROUPS);
+    g.writeString(groups);
     g.writeEndObject();
   }
 

@@ -60,6 +60,7 @@ final class DecisionRing {
   private int[] applicantHash;
   private long[] olderOfRequest;
   private Outcome[] outcome;
+  private int[] groups;
   private int mask;
   private long tail;
   private long head;
@@ -115,6 +116,7 @@ final class DecisionRing {
     requestHash[s] = request == null ? 0 : hash(request);
     applicantHash[s] = applicant == null ? 0 : hash(applicant);
     outcome[s] = null;
+    groups[s] = ABSENT;
     olderOfRequest[s] = request == null ? NONE : byRequest.put(pos, request);
     if (applicant != null) {
       byApplicant.put(pos, applicant);
@@ -190,6 +192,35 @@ final class DecisionRing {
 
   void setOutcome(long pos, Outcome o) {
     outcome[slot(pos)] = o;
+  }
+
+  /** The decision's group labels ({@link MonitoredGroups#encode}), or {@code null}. */
+  String groups(long pos) {
+    int g = groups[slot(pos)];
+    return g == ABSENT ? null : labels.get(g);
+  }
+
+  /** Sets the decision's labels; there are few distinct ones, so they join the value table. */
+  void setGroups(long pos, String encoded) {
+    groups[slot(pos)] = encoded == null ? ABSENT : label(encoded);
+  }
+
+  /** Visits, oldest first, every live decision that carries group labels. */
+  void visitLabelled(DecisionStore.LabelledVisitor visitor) {
+    for (long p = tail; p < head; p++) {
+      int s = slot(p);
+      if (groups[s] != ABSENT) {
+        visitor.visit(
+            labels.get(modelName[s]),
+            labels.get(modelVersion[s]),
+            probabilityOfDefault[s],
+            labels.get(decision[s]),
+            Instant.ofEpochSecond(epochSecond[s], nano[s]),
+            seq[s],
+            labels.get(groups[s]),
+            outcome[s]);
+      }
+    }
   }
 
   String applicantId(long pos) {
@@ -284,6 +315,7 @@ final class DecisionRing {
     applicantHash = copy(applicantHash, new int[slots], newMask);
     olderOfRequest = copy(olderOfRequest, new long[slots], newMask);
     outcome = copy(outcome, new Outcome[slots], newMask);
+    groups = copy(groups, new int[slots], newMask);
     mask = newMask;
   }
 

@@ -78,6 +78,28 @@ public interface DecisionStore extends AutoCloseable {
         Outcome outcome);
   }
 
+  /**
+   * Group labels for a decision {@link #find} found, as {@link MonitoredGroups#encode} wrote them.
+   */
+  record NewLabels(Entry entry, String groups) {}
+
+  /** What fairness monitoring needs of a decision that carries group labels. */
+  @FunctionalInterface
+  interface LabelledVisitor {
+    /**
+     * @param outcome {@code null} while the decision has none
+     */
+    void visit(
+        String modelName,
+        String modelVersion,
+        double probabilityOfDefault,
+        String decision,
+        Instant decidedAt,
+        long seq,
+        String groups,
+        Outcome outcome);
+  }
+
   /** Stores decisions in order; evicts over the bounds. */
   void add(List<NewDecision> decisions);
 
@@ -104,6 +126,15 @@ public interface DecisionStore extends AutoCloseable {
    * @return one recording per outcome, in order
    */
   List<Recording> recordAll(List<NewOutcome> outcomes);
+
+  /**
+   * Puts each decision's labels over the ones it has, attribute by attribute, all or none (a retry
+   * changes nothing more). A decision evicted since it was found is skipped.
+   */
+  void labelAll(List<NewLabels> labels);
+
+  /** Visits every live decision that carries group labels (for a shared store, as it is read). */
+  void visitLabelled(LabelledVisitor visitor);
 
   /** Evicts decisions older than the retention (the service calls it periodically). */
   void evictExpired();

@@ -1,5 +1,6 @@
 package io.creditscorer.feedback;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.journal.SegmentLog;
@@ -24,17 +25,17 @@ import org.jboss.logging.Logger;
  * retention} ago; the oldest are evicted first and counted ({@link #evicted()}).
  *
  * <p><b>Persistent, never rewritten:</b> append-only JSON-lines segments in the store directory,
- * {@code decisions-<first seq>.jsonl}: one line per decision (with its sequence number) and one per
- * outcome (naming that number), appended to the newest segment. A segment is closed once it holds
- * at least {@code segmentDecisions} decisions (an eighth of {@code maxEntries}, at least {@value
- * #MIN_SEGMENT}; a batch is never split) and a new one started. Every line of a segment names a
- * decision older than the next segment's first, so once eviction has passed that first, the segment
- * holds nothing live and is deleted whole: disk use stays within the live content plus about one
- * segment, and no decision is ever written twice (a store that rewrote itself would stall its
- * writer for the length of the rewrite; {@link SegmentLog}). Segments are replayed in order when
- * the store opens; a torn or unreadable line (a crash mid-write) is skipped with a warning and
- * leaves with its segment. Decisions are flushed to the operating system after each {@link #add};
- * outcomes are synced to the device by {@link #sync}.
+ * {@code decisions-<first seq>.jsonl}: one line per decision (with its sequence number), one per
+ * outcome and one per change of a decision's group labels (each naming that number), appended to
+ * the newest segment. A segment is closed once it holds at least {@code segmentDecisions} decisions
+ * (an eighth of {@code maxEntries}, at least {@value #MIN_SEGMENT}; a batch is never split) and a
+ * new one started. Every line of a segment names a decision older than the next segment's first, so
+ * once eviction has passed that first, the segment holds nothing live and is deleted whole: disk
+ * use stays within the live content plus about one segment, and no decision is ever written twice
+ * (a store that rewrote itself would stall its writer for the length of the rewrite; {@link
+ * SegmentLog}). Segments are replayed in order when the store opens; a torn or unreadable line (a
+ * crash mid-write) is skipped with a warning and leaves with its segment. Decisions are flushed to
+ * the operating system after each {@link #add}; outcomes are synced to the device by {@link #sync}.
  *
  * <p><b>Compact in memory:</b> the live decisions are held in columns ({@link DecisionRing}), so a
  * full store turning over thousands of decisions a second leaves the garbage collector nothing to
@@ -132,6 +133,13 @@ public final class FileDecisionStore implements DecisionStore {
           if (pos != DecisionRing.NONE && live.outcome(pos) == null) {
             live.setOutcome(pos, DecisionLines.outcomeOf(n));
             outcomes++;
+          }
+          return SegmentLog.Line.OTHER;
+        }
+        case "groups" -> {
+          long pos = live.positionOfSeq(seq);
+          if (pos != DecisionRing.NONE) {
+            live.setGroups(pos, n.get("groups").asText());
           }
           return SegmentLog.Line.OTHER;
         }
@@ -278,25 +286,7 @@ public final class FileDecisionStore implements DecisionStore {
     if (accepted.isEmpty()) {
       return recordings;
     }
-    SegmentLog.Mark mark;
-    try {
-      mark = log.mark();
-    } catch (IOException e) {
-      throw failed(e);
-    }
-    try {
-      for (Map.Entry<Long, Outcome> a : accepted.entrySet()) {
-        log.append(g -> lines.writeOutcome(g, a.getKey(), a.getValue()));
-      }
-      log.sync();
-    } catch (IOException | RuntimeException e) {
-      try {
-        log.rollback(mark);
-      } catch (IOException | RuntimeException cut) {
-        e.addSuppressed(cut);
-      }
-      throw failed(e instanceof IOException io ? io : new IOException(e));
-    }
+    appendSynced(accepted, lines::writeOutcome);
     for (int i = 0; i < outcomes.size(); i++) {
       Recording r = recordings.get(i);
       if (r.recorded()) {
@@ -308,6 +298,68 @@ public final class FileDecisionStore implements DecisionStore {
       }
     }
     return recordings;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The merged labels' lines are appended and synced first; when that fails they are cut off
+   * again and nothing changes.
+   */
+  @Override
+  public synchronized void labelAll(List<NewLabels> labels) {
+    Map<Long, String> merged = new LinkedHashMap<>();
+    Map<Long, Long> positions = new LinkedHashMap<>();
+    for (NewLabels l : labels) {
+      Entry entry = l.entry();
+      long seq = entry.decision.seq();
+      if (entry.position >= live.oldest() && live.seq(entry.position) == seq) {
+        String before = merged.containsKey(seq) ? merged.get(seq) : live.groups(entry.position);
+        merged.put(seq, MonitoredGroups.merge(before, l.groups()));
+        positions.put(seq, entry.position);
+      }
+    }
+    merged.entrySet().removeIf(e -> e.getValue().equals(live.groups(positions.get(e.getKey()))));
+    if (merged.isEmpty()) {
+      return;
+    }
+    appendSynced(merged, lines::writeGroups);
+    merged.forEach((seq, groups) -> live.setGroups(positions.get(seq), groups));
+    changes++;
+  }
+
+  @Override
+  public synchronized void visitLabelled(LabelledVisitor visitor) {
+    live.visitLabelled(visitor);
+  }
+
+  /** A line writer for one decision's value. */
+  @FunctionalInterface
+  private interface LineWriter<T> {
+    void write(JsonGenerator g, long seq, T value) throws IOException;
+  }
+
+  /** Appends one line per entry and syncs, all or none: on failure the lines are cut off again. */
+  private <T> void appendSynced(Map<Long, T> values, LineWriter<T> writer) {
+    SegmentLog.Mark mark;
+    try {
+      mark = log.mark();
+    } catch (IOException e) {
+      throw failed(e);
+    }
+    try {
+      for (Map.Entry<Long, T> v : values.entrySet()) {
+        log.append(g -> writer.write(g, v.getKey(), v.getValue()));
+      }
+      log.sync();
+    } catch (IOException | RuntimeException e) {
+      try {
+        log.rollback(mark);
+      } catch (IOException | RuntimeException cut) {
+        e.addSuppressed(cut);
+      }
+      throw failed(e instanceof IOException io ? io : new IOException(e));
+    }
   }
 
   /** Flushes and syncs the newest segment (where outcomes go) to the device. */

@@ -23,6 +23,8 @@ package io.creditscorer.feedback;
  *       at>|<recorded at>|<probability of default>|<decision>}
  *   <li>{@code p c}: hash, {@code d\t<model>\t<version>} and {@code o\t<model>\t<version>} → live
  *       decisions and outcomes of the version
+ *   <li>{@code p g}: hash, decision number → its group labels ({@code name=value;...} in name
+ *       order), for fairness monitoring only
  *   <li>{@code p b:<batch id>}: a written batch of decisions (a day), so a batch sent again after a
  *       lost reply is not stored twice
  * </ul>
@@ -80,6 +82,7 @@ final class RedisDecisionScripts {
               count(p, 'o\\t' .. mv, -1)
             end
             redis.call('HDEL', p .. 'd', head)
+            redis.call('HDEL', p .. 'g', head)
             count(p, 'd\\t' .. mv, -1)
           end
           evicted = evicted + 1
@@ -194,5 +197,35 @@ final class RedisDecisionScripts {
         end
       end
       return {out, redis.call('HLEN', p .. 'd'), redis.call('HLEN', p .. 'o')}
+      """;
+
+  /**
+   * ARGV: prefix, then per decision: number, group labels. Puts the labels over the ones the
+   * decision has, attribute by attribute; skips a decision no longer live. Returns the number of
+   * decisions labelled.
+   */
+  static final String LABEL =
+      """
+      local p = ARGV[1]
+      local function parse(s, into)
+        for name, value in string.gmatch(s or '', '([^;=]+)=([^;]*)') do into[name] = value end
+      end
+      local n = 0
+      for i = 2, #ARGV, 2 do
+        local seq = ARGV[i]
+        if redis.call('HEXISTS', p .. 'd', seq) == 1 then
+          local groups = {}
+          parse(redis.call('HGET', p .. 'g', seq), groups)
+          parse(ARGV[i + 1], groups)
+          local names = {}
+          for name in pairs(groups) do names[#names + 1] = name end
+          table.sort(names)
+          local pairs_ = {}
+          for _, name in ipairs(names) do pairs_[#pairs_ + 1] = name .. '=' .. groups[name] end
+          redis.call('HSET', p .. 'g', seq, table.concat(pairs_, ';'))
+          n = n + 1
+        end
+      end
+      return n
       """;
 }

@@ -262,6 +262,53 @@ public final class RedisDecisionStore implements DecisionStore {
   }
 
   @Override
+  public void labelAll(List<NewLabels> labels) {
+    if (labels.isEmpty()) {
+      return;
+    }
+    Request label = script(RedisDecisionScripts.LABEL).arg(prefix);
+    for (NewLabels l : labels) {
+      label.arg(l.entry().decision.seq()).arg(l.groups());
+    }
+    send(label);
+  }
+
+  /** Reads the labels hash in pages, each page's decisions and outcomes in two more calls. */
+  @Override
+  public void visitLabelled(LabelledVisitor visitor) {
+    String cursor = "0";
+    do {
+      Response page =
+          send(Request.cmd(Command.HSCAN).arg(prefix + "g").arg(cursor).arg("COUNT").arg(500));
+      cursor = page.get(0).toString();
+      Response fields = page.get(1);
+      Request decisions = Request.cmd(Command.HMGET).arg(prefix + "d");
+      Request outcomes = Request.cmd(Command.HMGET).arg(prefix + "o");
+      for (int i = 0; i < fields.size(); i += 2) {
+        decisions.arg(fields.get(i).toString());
+        outcomes.arg(fields.get(i).toString());
+      }
+      Response d = fields.size() == 0 ? null : send(decisions);
+      Response o = fields.size() == 0 ? null : send(outcomes);
+      for (int i = 0; i < fields.size(); i += 2) {
+        if (d.get(i / 2) != null) { // else evicted between the calls
+          long seq = fields.get(i).toLong();
+          StoredDecision s = decision(seq, d.get(i / 2).toString(), o.get(i / 2));
+          visitor.visit(
+              s.modelName(),
+              s.modelVersion(),
+              s.probabilityOfDefault(),
+              s.decision(),
+              s.decidedAt(),
+              seq,
+              fields.get(i + 1).toString(),
+              s.outcome());
+        }
+      }
+    } while (!"0".equals(cursor));
+  }
+
+  @Override
   public int size() {
     return size;
   }

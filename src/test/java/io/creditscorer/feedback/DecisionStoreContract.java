@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** What every decision store does: lookups, the first outcome kept, bounds, windows' input. */
@@ -260,5 +262,72 @@ abstract class DecisionStoreContract {
 
   static List<DecisionStore.VersionCount> counts(DecisionStore store) {
     return store.countAndVisitOutcomes(T0, 1, (m, v, pd, d, seq, o) -> {});
+  }
+
+  /** What {@link DecisionStore#visitLabelled} gave for one decision. */
+  record Visited(double pd, String decision, Instant decidedAt, String groups, Boolean defaulted) {}
+
+  static Map<Long, Visited> labelled(DecisionStore store) {
+    Map<Long, Visited> visited = new TreeMap<>();
+    store.visitLabelled(
+        (model, version, pd, decision, decidedAt, seq, groups, outcome) ->
+            assertNull(
+                visited.put(
+                    seq,
+                    new Visited(
+                        pd,
+                        decision,
+                        decidedAt,
+                        groups,
+                        outcome == null ? null : outcome.defaulted())),
+                "each decision is visited once"));
+    return visited;
+  }
+
+  @Test
+  void labelsAreMergedAttributeByAttributeAndVisitedWithTheirOutcomes() {
+    try (DecisionStore store = open(100)) {
+      store.add(
+          List.of(
+              decision("r1", "A", 0.1, T0),
+              decision("r2", "B", 0.3, T0.plusSeconds(1)),
+              decision("r3", "C", 0.2, T0)));
+      DecisionStore.Entry a = entry(store.find("r1", null));
+      DecisionStore.Entry b = entry(store.find("r2", null));
+      store.labelAll(
+          List.of(
+              new DecisionStore.NewLabels(a, "sex=female"),
+              new DecisionStore.NewLabels(b, "age_band=55+;sex=male")));
+      // Found again (as another replica would): a new attribute joins, a given one is replaced.
+      store.labelAll(
+          List.of(
+              new DecisionStore.NewLabels(entry(store.find(null, "A")), "age_band=<25"),
+              new DecisionStore.NewLabels(entry(store.find(null, "B")), "sex=female")));
+      record(store, a, true, T0.plusSeconds(60));
+
+      Map<Long, Visited> visited = labelled(store);
+      assertEquals(
+          Map.of(
+              a.decision.seq(),
+              new Visited(0.1, "approve", T0, "age_band=<25;sex=female", true),
+              b.decision.seq(),
+              new Visited(0.3, "refer", T0.plusSeconds(1), "age_band=55+;sex=female", null)),
+          visited,
+          "r3 has no labels and is not visited");
+    }
+  }
+
+  @Test
+  void anEvictedDecisionTakesItsLabelsAlong() {
+    try (DecisionStore store = open(2)) {
+      store.add(List.of(decision("r1", "A", 0.1, T0)));
+      DecisionStore.Entry e = entry(store.find("r1", null));
+      store.labelAll(List.of(new DecisionStore.NewLabels(e, "sex=male")));
+      assertEquals(1, labelled(store).size());
+      store.add(List.of(decision("r2", "B", 0.2, T0), decision("r3", "C", 0.3, T0)));
+      assertEquals(Map.of(), labelled(store));
+      store.labelAll(List.of(new DecisionStore.NewLabels(e, "sex=female")));
+      assertEquals(Map.of(), labelled(store), "labels for an evicted decision are dropped");
+    }
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,23 @@ class FileDecisionStoreTest extends DecisionStoreContract {
   @Override
   FileDecisionStore open(int maxEntries) {
     return FileDecisionStore.open(dir, maxEntries, Duration.ofDays(30), clock);
+  }
+
+  @Test
+  void labelsAreReplayedAtReopen() {
+    Map<Long, Visited> before;
+    try (FileDecisionStore store = open(100)) {
+      store.add(List.of(decision("r1", "A", 0.1, T0), decision("r2", "B", 0.2, T0)));
+      store.labelAll(
+          List.of(new DecisionStore.NewLabels(entry(store.find("r1", null)), "sex=female")));
+      store.labelAll(
+          List.of(new DecisionStore.NewLabels(entry(store.find("r1", null)), "foreign_worker=no")));
+      before = labelled(store);
+    }
+    assertEquals(1, before.size());
+    try (FileDecisionStore reopened = open(100)) {
+      assertEquals(before, labelled(reopened));
+    }
   }
 
   @Test
