@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,11 +84,20 @@ public final class PackagedService implements AutoCloseable {
         .until(
             () -> {
               if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited; see " + log);
+                throw new IllegalStateException(
+                    "the service exited; the end of " + log + ":\n" + tail(log, 30));
               }
               return status(client, "/q/health/ready") == 200;
             });
     return this;
+  }
+
+  /**
+   * The last {@code n} lines of a file (its temporary folder may be gone when a report is read).
+   */
+  static String tail(Path file, int n) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
   /**
