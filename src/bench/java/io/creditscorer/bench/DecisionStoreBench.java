@@ -94,7 +94,9 @@ public final class DecisionStoreBench {
                 1024,
                 10_000,
                 Duration.ofSeconds(5),
-                new PerformanceWindows.Settings(window, Duration.ofDays(90), 10)),
+                new PerformanceWindows.Settings(window, Duration.ofDays(90), 10),
+                new io.creditscorer.feedback.FairnessWindows.Settings(
+                    io.creditscorer.feedback.MonitoredGroups.DEFAULT, 30, 0.1)),
             clock,
             (m, v) -> v.equals("2"),
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry());

@@ -1,8 +1,10 @@
 package io.creditscorer.app;
 
 import io.creditscorer.feedback.DecisionStore;
+import io.creditscorer.feedback.FairnessWindows;
 import io.creditscorer.feedback.FeedbackSettings;
 import io.creditscorer.feedback.FileDecisionStore;
+import io.creditscorer.feedback.MonitoredGroups;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.PerformanceWindows;
 import io.creditscorer.feedback.RedisDecisionStore;
@@ -14,6 +16,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.TreeMap;
 
 /** Outcome feedback ({@code scorer.feedback.*}): the decision store and realised performance. */
 @Singleton
@@ -61,13 +64,23 @@ public class FeedbackBeans {
                 fb.maxOutcomesPerRequest(),
                 fb.refreshInterval(),
                 new PerformanceWindows.Settings(
-                    fb.windowOutcomes(), fb.windowDuration(), fb.calibrationBands())),
+                    fb.windowOutcomes(), fb.windowDuration(), fb.calibrationBands()),
+                fairness(config.fairness())),
             Clock.systemUTC(),
             (model, version) ->
                 model.equals(creditModel) && version.equals(stableVersion(fb, repository, model)),
             registry);
     feedback.start(PERIOD);
     return feedback;
+  }
+
+  private static FairnessWindows.Settings fairness(FairnessConfig f) {
+    MonitoredGroups groups =
+        f.attributes().isEmpty()
+            ? MonitoredGroups.DEFAULT
+            : new MonitoredGroups(new TreeMap<>(f.attributes()));
+    return new FairnessWindows.Settings(
+        groups, f.minimumGroupSize(), f.equalOpportunityThreshold());
   }
 
   /** The configured stable version, or the one requests naming no version get (its latest). */

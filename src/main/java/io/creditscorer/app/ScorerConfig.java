@@ -165,6 +165,9 @@ public interface ScorerConfig {
 
   FeedbackConfig feedback();
 
+  /** Fairness monitoring by group. */
+  FairnessConfig fairness();
+
   /** The model repository. */
   interface Repository {
     /** Directory of {@code <model>/<version>/model.onnx}; relative to the working directory. */

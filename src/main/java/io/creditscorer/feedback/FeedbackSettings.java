@@ -10,12 +10,14 @@ import java.time.Duration;
  * @param maxOutcomesPerRequest most outcomes in one report
  * @param refreshInterval how often performance is recomputed
  * @param window the sliding window per model version
+ * @param fairness the monitored groups and the fairness figures' thresholds
  */
 public record FeedbackSettings(
     int queueCapacity,
     int maxOutcomesPerRequest,
     Duration refreshInterval,
-    PerformanceWindows.Settings window) {
+    PerformanceWindows.Settings window,
+    FairnessWindows.Settings fairness) {
 
   public FeedbackSettings {
     if (queueCapacity < 1) {

@@ -2,6 +2,7 @@ package io.creditscorer.feedback;
 
 import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.error.InvalidInputException;
+import io.creditscorer.error.InvalidInputException.FieldError;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.feedback.OutcomeResult.Result;
 import io.creditscorer.spi.AuditRecord;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,12 +29,13 @@ import org.jboss.logging.Logger;
  * waits for the store; when the queue is full (the store cannot keep up or cannot be reached) the
  * decision is refused (503) rather than issued unrecorded. A background thread writes queued
  * decisions to the {@link DecisionStore} in batches, keeping a batch the store refused until it is
- * written, and recomputes {@link PerformanceWindows} every {@code refreshInterval}, so neither
- * scoring nor reporting ever computes performance.
+ * written, and recomputes {@link PerformanceWindows} and {@link FairnessWindows} every {@code
+ * refreshInterval}, so neither scoring nor reporting ever computes them.
  *
  * <p>{@link #report} joins outcomes to stored decisions ({@link OutcomeJoin}); it first writes this
  * replica's queued decisions, so an outcome for a decision just made here is found, and answers
- * only once the store has the accepted outcomes (synced to disk, or acknowledged by Redis).
+ * only once the store has the accepted outcomes (synced to disk, or acknowledged by Redis). {@link
+ * #label} stores group labels for fairness monitoring the same way ({@link GroupLabelling}).
  * Thread-safe.
  */
 public final class OutcomeFeedback implements AuditSink, AutoCloseable {
@@ -60,8 +64,10 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
   private final ArrayBlockingQueue<Pending> pending;
   private final List<DecisionStore.NewDecision> unwritten = new ArrayList<>();
   private final AtomicReference<PerformanceWindows.Report> latest = new AtomicReference<>();
+  private final AtomicReference<FairnessWindows.Report> fairness = new AtomicReference<>();
   private final Object refreshLock = new Object();
   private final FeedbackMetrics metrics;
+  private final FairnessMetrics fairnessMetrics;
   private volatile Instant lastRefresh = Instant.MIN;
   private BackgroundLoop thread;
 
@@ -80,6 +86,7 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
     this.stable = stable;
     this.pending = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.metrics = new FeedbackMetrics(registry, store, latest::get, pending);
+    this.fairnessMetrics = new FairnessMetrics(registry, settings.fairness(), fairness::get);
     refresh();
   }
 
@@ -151,10 +158,19 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
       PerformanceWindows.Report report =
           PerformanceWindows.compute(store, now, settings.window(), stable);
       report.versions().forEach(v -> metrics.version(v.model(), v.version()));
+      FairnessWindows.Report byGroup =
+          FairnessWindows.compute(store, now, settings.window(), settings.fairness());
+      byGroup.versions().forEach(v -> fairnessMetrics.version(v.model(), v.version()));
       latest.set(report);
+      fairness.set(byGroup);
       lastRefresh = now;
       return report;
     }
+  }
+
+  /** The latest computed fairness figures; never computes. */
+  public FairnessWindows.Report fairness() {
+    return fairness.get();
   }
 
   /** The latest computed performance; never computes. */
@@ -170,39 +186,88 @@ public final class OutcomeFeedback implements AuditSink, AutoCloseable {
    * cannot be written (a full disk), none of them is recorded and the call fails, so a retry is
    * accepted then.
    *
-   * @throws InvalidInputException when the list is empty or too long
+   * <p>An item may carry group labels ({@link MonitoredGroups}); they are stored with the decision
+   * it finds, before its outcome, so a retry after a failure changes nothing more.
+   *
+   * @throws InvalidInputException when the list is empty or too long, or an item's groups name an
+   *     attribute or value that is not monitored
    * @throws ScoringException UNAVAILABLE when the store cannot be written; nothing was recorded
    */
   public OutcomeReply report(List<OutcomeReport> outcomes) {
-    if (outcomes == null || outcomes.isEmpty()) {
-      throw new InvalidInputException("outcomes", "must list at least one outcome");
-    }
-    if (outcomes.size() > settings.maxOutcomesPerRequest()) {
-      throw new InvalidInputException(
-          "outcomes",
-          "has "
-              + outcomes.size()
-              + " entries; at most "
-              + settings.maxOutcomesPerRequest()
-              + " per call");
-    }
+    checkCount(outcomes, "outcomes", "outcome");
+    checkGroups(outcomes, i -> "outcomes[" + i + "].groups");
+    OutcomeReply reply = joined("outcome", now -> OutcomeJoin.join(store, outcomes, now));
+    reply.results().forEach(r -> metrics.result(r.result()));
+    return reply;
+  }
+
+  /**
+   * Writes the queued decisions, then joins under the store's lock.
+   *
+   * @param what what the call brought, for the message when the store cannot be written
+   */
+  private OutcomeReply joined(String what, Function<Instant, List<OutcomeResult>> join) {
     List<OutcomeResult> results;
     Instant now;
     try {
       synchronized (store) {
         writePending();
         now = clock.instant();
-        results = OutcomeJoin.join(store, outcomes, now);
+        results = join.apply(now);
       }
     } catch (UncheckedIOException e) {
       metrics.writeFailed();
       throw ScoringException.unavailable(
-          "the decision store cannot be reached or written at the moment; no outcome of this call"
-              + " was recorded: retry it",
+          "the decision store cannot be reached or written at the moment; no "
+              + what
+              + " of this call was recorded: retry it",
           e);
     }
-    results.forEach(r -> metrics.result(r.result()));
     return new OutcomeReply(List.copyOf(results), now);
+  }
+
+  /**
+   * Stores group labels with the decisions the items name (request id, applicant id or both), for
+   * fairness monitoring only; one result per item: {@code accepted}, an unknown id or {@code
+   * invalid}. Labels given again replace earlier ones attribute by attribute.
+   *
+   * @throws InvalidInputException when the list is empty or too long, or names an attribute or
+   *     value that is not monitored
+   * @throws ScoringException UNAVAILABLE when the store cannot be written; nothing was stored
+   */
+  public OutcomeReply label(List<OutcomeReport> items) {
+    checkCount(items, "attributes", "item");
+    checkGroups(items, i -> GroupLabelling.path(i) + "groups");
+    return joined("label", now -> GroupLabelling.label(store, items));
+  }
+
+  private void checkCount(List<OutcomeReport> items, String field, String what) {
+    if (items == null || items.isEmpty()) {
+      throw new InvalidInputException(field, "must list at least one " + what);
+    }
+    if (items.size() > settings.maxOutcomesPerRequest()) {
+      throw new InvalidInputException(
+          field,
+          "has "
+              + items.size()
+              + " entries; at most "
+              + settings.maxOutcomesPerRequest()
+              + " per call");
+    }
+  }
+
+  /** Refuses the whole call when any item names an attribute or value that is not monitored. */
+  private void checkGroups(List<OutcomeReport> items, IntFunction<String> path) {
+    List<FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Map<String, String> groups = items.get(i).groups();
+      if (groups != null) {
+        errors.addAll(settings.fairness().groups().check(path.apply(i), groups));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
   }
 
   /**

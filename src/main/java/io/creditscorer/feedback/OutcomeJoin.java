@@ -26,6 +26,9 @@ final class OutcomeJoin {
 
   private final List<DecisionStore.NewOutcome> accepted = new ArrayList<>();
 
+  /** Group labels carried by items whose decision was found. */
+  private final List<DecisionStore.NewLabels> labels = new ArrayList<>();
+
   /** By item index: the outcome of this call the item is about (accepted by it or earlier). */
   private final Map<Integer, DecisionStore.NewOutcome> about = new HashMap<>();
 
@@ -59,6 +62,8 @@ final class OutcomeJoin {
       int i = valid.get(k);
       results.set(i, join.judge(i, outcomes.get(i), matches.get(k)));
     }
+    // Labels first: labelling again changes nothing, so a retry after a failed recording is safe.
+    store.labelAll(join.labels);
     List<DecisionStore.Recording> recordings = store.recordAll(join.accepted);
     Map<DecisionStore.NewOutcome, DecisionStore.Recording> recorded = new IdentityHashMap<>();
     for (int i = 0; i < recordings.size(); i++) {
@@ -126,9 +131,11 @@ final class OutcomeJoin {
     return errors.isEmpty() ? null : invalid(index, item, errors);
   }
 
-  /** The answer to a valid item, given what its lookup found. */
-  private OutcomeResult judge(int index, OutcomeReport item, DecisionStore.Match match) {
-    String path = "outcomes[" + index + "].";
+  /**
+   * The answer to an item whose lookup found no single decision; {@code null} when it found one.
+   */
+  static OutcomeResult unmatched(
+      int index, String path, OutcomeReport item, DecisionStore.Match match) {
     String requestId = blankToNull(item.requestId());
     String applicantId = blankToNull(item.applicantId());
     if (match instanceof DecisionStore.UnknownRequest) {
@@ -161,6 +168,16 @@ final class OutcomeJoin {
                   path + "applicant_id",
                   "is required: request " + requestId + " holds " + a.decisions() + " decisions")));
     }
+    return null;
+  }
+
+  /** The answer to a valid item, given what its lookup found. */
+  private OutcomeResult judge(int index, OutcomeReport item, DecisionStore.Match match) {
+    String path = "outcomes[" + index + "].";
+    OutcomeResult unmatched = unmatched(index, path, item, match);
+    if (unmatched != null) {
+      return unmatched;
+    }
     DecisionStore.Entry entry = ((DecisionStore.Found) match).entry();
     Instant decidedAt = entry.decision.decidedAt();
     if (item.observedAt().isBefore(decidedAt.minus(CLOCK_SKEW))) {
@@ -170,6 +187,9 @@ final class OutcomeJoin {
           List.of(
               new FieldError(
                   path + "observed_at", "precedes the decision, which was made at " + decidedAt)));
+    }
+    if (item.groups() != null) {
+      labels.add(new DecisionStore.NewLabels(entry, MonitoredGroups.encode(item.groups())));
     }
     DecisionStore.NewOutcome earlier = acceptedFor(entry);
     if (earlier != null) {
@@ -226,7 +246,7 @@ final class OutcomeJoin {
   /** Ids longer than scoring allows, or not valid Unicode, can name no stored decision. */
   static final int MAX_ID_CHARS = 128;
 
-  private static void checkId(String field, String id, List<FieldError> errors) {
+  static void checkId(String field, String id, List<FieldError> errors) {
     if (id != null && (id.length() > MAX_ID_CHARS || !Shown.isPrintable(id))) {
       errors.add(
           new FieldError(
@@ -238,11 +258,11 @@ final class OutcomeJoin {
     return item.problems().stream().anyMatch(p -> field.equals(p.field()));
   }
 
-  private static String blankToNull(String s) {
+  static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static OutcomeResult invalid(int index, OutcomeReport item, List<FieldError> errors) {
+  static OutcomeResult invalid(int index, OutcomeReport item, List<FieldError> errors) {
     InvalidInputException bounded = new InvalidInputException(errors);
     return new OutcomeResult(
         index,
@@ -254,7 +274,7 @@ final class OutcomeJoin {
         bounded.errors());
   }
 
-  private static OutcomeResult answer(
+  static OutcomeResult answer(
       int index, OutcomeReport item, Result result, StoredDecision decision, String message) {
     return new OutcomeResult(
         index,

@@ -317,6 +317,25 @@ class AbuseIT {
   }
 
   @Test
+  void groupLabelsAreBounded() throws Exception {
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < 50_000; i++) {
+      many.append(i == 0 ? "" : ",").append("\"a").append(i).append("\":\"v\"");
+    }
+    many.append('}');
+    for (String groups :
+        List.of(many.toString(), "{\"sex\":\"" + "f".repeat(100_000) + "\"}", "[\"male\"]")) {
+      HttpResponse<String> r =
+          post(
+              "/v1/credit/monitoring-attributes",
+              "{\"attributes\":[{\"applicant_id\":\"A0001\",\"groups\":" + groups + "}]}",
+              null);
+      assertEquals(400, r.statusCode(), head(r.body()));
+      assertTrue(r.body().length() <= MAX_ERROR_BYTES, head(r.body()));
+    }
+  }
+
+  @Test
   void grpcAbsurdShapeIsInvalidArgument() {
     var stub =
         GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

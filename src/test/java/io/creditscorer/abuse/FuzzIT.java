@@ -88,7 +88,12 @@ class FuzzIT {
       {
         "/v1/credit/outcomes",
         "{\"outcomes\":[{\"request_id\":\"fuzz\",\"applicant_id\":\"A0001\",\"defaulted\":true,"
-            + "\"observed_at\":\"2026-01-01T00:00:00Z\"}]}"
+            + "\"observed_at\":\"2026-01-01T00:00:00Z\",\"groups\":{\"sex\":\"female\"}}]}"
+      },
+      {
+        "/v1/credit/monitoring-attributes",
+        "{\"attributes\":[{\"request_id\":\"fuzz\",\"applicant_id\":\"A0001\","
+            + "\"groups\":{\"sex\":\"male\",\"age_band\":\"55+\",\"foreign_worker\":\"no\"}}]}"
       }
     };
     for (int i = 0; i < REST_TRIES; i++) {

@@ -30,6 +30,8 @@ class OutcomeFeedbackTest {
   static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
   static final PerformanceWindows.Settings WINDOW =
       new PerformanceWindows.Settings(4, Duration.ofDays(30), 2);
+  static final FairnessWindows.Settings FAIRNESS =
+      new FairnessWindows.Settings(MonitoredGroups.DEFAULT, 30, 0.1);
 
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(T0);
@@ -41,7 +43,7 @@ class OutcomeFeedbackTest {
   OutcomeFeedback open() {
     return new OutcomeFeedback(
         store(),
-        new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW),
+        new FeedbackSettings(100, 50, Duration.ofSeconds(1), WINDOW, FAIRNESS),
         clock,
         (model, version) -> version.equals("2"),
         registry);

@@ -64,7 +64,9 @@ public final class OutcomeReplay {
       double serviceAuc,
       double replayAuc,
       double serviceBrier,
-      double replayBrier) {
+      double replayBrier,
+      List<GroupFigures> serviceFairness,
+      List<GroupFigures> replayFairness) {
 
     public boolean allAccepted() {
       return results.getOrDefault("accepted", 0) == rows;
@@ -73,8 +75,70 @@ public final class OutcomeReplay {
     public boolean figuresAgree() {
       return windowOutcomes == rows
           && Math.abs(serviceAuc - replayAuc) <= 1e-9
-          && Math.abs(serviceBrier - replayBrier) <= 1e-9;
+          && Math.abs(serviceBrier - replayBrier) <= 1e-9
+          && fairnessAgrees();
     }
+
+    /** Every group's counts equal, and every rate equal or insufficient on both sides. */
+    public boolean fairnessAgrees() {
+      if (serviceFairness.size() != replayFairness.size()) {
+        return false;
+      }
+      for (int i = 0; i < replayFairness.size(); i++) {
+        if (!serviceFairness.get(i).agrees(replayFairness.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * One group's fairness figures; a rate is {@code null} when insufficient (fewer than {@link
+   * #MINIMUM_GROUP_SIZE} in its denominator) or undefined.
+   */
+  public record GroupFigures(
+      String attribute,
+      String group,
+      int decisions,
+      int outcomes,
+      Double approvalRate,
+      Double adverseImpactRatio,
+      Double truePositiveRate,
+      Double falsePositiveRate) {
+
+    boolean agrees(GroupFigures o) {
+      return attribute.equals(o.attribute)
+          && group.equals(o.group)
+          && decisions == o.decisions
+          && outcomes == o.outcomes
+          && close(approvalRate, o.approvalRate)
+          && close(adverseImpactRatio, o.adverseImpactRatio)
+          && close(truePositiveRate, o.truePositiveRate)
+          && close(falsePositiveRate, o.falsePositiveRate);
+    }
+
+    private static boolean close(Double a, Double b) {
+      return a == null ? b == null : b != null && Math.abs(a - b) <= 1e-9;
+    }
+  }
+
+  /** The service's default minimum group size, which the replay's own computation applies. */
+  static final int MINIMUM_GROUP_SIZE = 30;
+
+  /** German Credit's groups for fairness monitoring, in the default attributes' order. */
+  static Map<String, String> groups(Map<String, Object> row) {
+    Map<String, String> g = new LinkedHashMap<>();
+    g.put("sex", row.get("personal_status").toString().startsWith("female") ? "female" : "male");
+    g.put("age_band", ageBand(((Number) row.get("age")).doubleValue()));
+    g.put("foreign_worker", row.get("foreign_worker").toString());
+    return g;
+  }
+
+  static final List<String> AGE_BANDS = List.of("<25", "25-34", "35-44", "45-54", "55+");
+
+  static String ageBand(double age) {
+    return age < 25 ? "<25" : age < 35 ? "25-34" : age < 45 ? "35-44" : age < 55 ? "45-54" : "55+";
   }
 
   private static final ObjectMapper JSON =
@@ -119,6 +183,8 @@ public final class OutcomeReplay {
     boolean[] bad = new boolean[n];
     String[] requestIds = new String[n];
     String[] applicantIds = new String[n];
+    String[] decisions = new String[n];
+    List<Map<String, String>> groups = new ArrayList<>(n);
     String model = null;
     String version = null;
 
@@ -137,6 +203,7 @@ public final class OutcomeReplay {
         applicant.put("applicant_id", applicantIds[i]);
         applicants.add(applicant);
         bad[i] = "bad".equals(row.get("class"));
+        groups.add(groups(row));
       }
       JsonNode scored =
           post(scorePath, Map.of("request_id", requestId, "applicants", applicants), "scoring");
@@ -146,6 +213,7 @@ public final class OutcomeReplay {
       for (int i = from; i < to; i++) {
         // The answer carries the probability as a 32-bit float; read it exactly as that.
         pd[i] = results.get(i - from).get("probability_of_default").decimalValue().floatValue();
+        decisions[i] = results.get(i - from).get("decision").asText();
       }
       log.printf("      scored %d/%d%n", to, n);
     }
@@ -163,7 +231,8 @@ public final class OutcomeReplay {
                 "request_id", requestIds[i],
                 "applicant_id", applicantIds[i],
                 "defaulted", bad[i],
-                "observed_at", observedAt));
+                "observed_at", observedAt,
+                "groups", groups.get(i)));
       }
       JsonNode reply = post("/v1/credit/outcomes", Map.of("outcomes", outcomes), "reporting");
       reply
@@ -192,7 +261,9 @@ public final class OutcomeReplay {
             number(figures.get("auc")),
             pairwiseAuc(pd, bad),
             number(figures.get("brier")),
-            brier(pd, bad));
+            brier(pd, bad),
+            serviceFairness(model, version, recordedAt),
+            fairness(decisions, bad, groups));
     print(s);
     return s;
   }
@@ -210,6 +281,108 @@ public final class OutcomeReplay {
       rows.add(Integer.parseInt(line.substring(0, line.indexOf(','))));
     }
     return rows;
+  }
+
+  /**
+   * The fairness figures computed here: approval rate, adverse impact ratio (against the highest
+   * approval rate among groups of at least {@link #MINIMUM_GROUP_SIZE}), and the rates of declined
+   * among defaulted (true positive) and among repaid (false positive), each group counted by hand.
+   */
+  static List<GroupFigures> fairness(
+      String[] decisions, boolean[] bad, List<Map<String, String>> groups) {
+    Map<String, List<String>> attributes = new LinkedHashMap<>();
+    attributes.put("sex", List.of("male", "female"));
+    attributes.put("age_band", AGE_BANDS);
+    attributes.put("foreign_worker", List.of("yes", "no"));
+    List<GroupFigures> out = new ArrayList<>();
+    attributes.forEach(
+        (attribute, values) -> {
+          double best = -1;
+          for (String value : values) {
+            int n = 0;
+            int approved = 0;
+            for (int i = 0; i < bad.length; i++) {
+              if (groups.get(i).get(attribute).equals(value)) {
+                n++;
+                approved += decisions[i].equals("approve") ? 1 : 0;
+              }
+            }
+            if (n >= MINIMUM_GROUP_SIZE) {
+              best = Math.max(best, (double) approved / n);
+            }
+          }
+          for (String value : values) {
+            int n = 0;
+            int approved = 0;
+            int defaulted = 0;
+            int declinedDefaulted = 0;
+            int declinedRepaid = 0;
+            for (int i = 0; i < bad.length; i++) {
+              if (!groups.get(i).get(attribute).equals(value)) {
+                continue;
+              }
+              boolean declined = decisions[i].equals("decline");
+              n++;
+              approved += decisions[i].equals("approve") ? 1 : 0;
+              defaulted += bad[i] ? 1 : 0;
+              declinedDefaulted += bad[i] && declined ? 1 : 0;
+              declinedRepaid += !bad[i] && declined ? 1 : 0;
+            }
+            Double approvalRate = rate(approved, n);
+            out.add(
+                new GroupFigures(
+                    attribute,
+                    value,
+                    n,
+                    n,
+                    approvalRate,
+                    approvalRate == null || best <= 0 ? null : approvalRate / best,
+                    rate(declinedDefaulted, defaulted),
+                    rate(declinedRepaid, n - defaulted)));
+          }
+        });
+    return out;
+  }
+
+  private static Double rate(int k, int n) {
+    return n < MINIMUM_GROUP_SIZE ? null : (double) k / n;
+  }
+
+  /** The service's fairness figures for the version, once computed after the last report. */
+  private List<GroupFigures> serviceFairness(String model, String version, Instant recordedAt)
+      throws IOException, InterruptedException {
+    JsonNode doc =
+        Awaitility.await("the service's fairness figures recomputed after the last report")
+            .atMost(options.patience())
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> get("/v1/credit/fairness"),
+                d -> Instant.parse(d.get("as_of").asText()).isAfter(recordedAt));
+    List<GroupFigures> out = new ArrayList<>();
+    for (JsonNode v : doc.get("versions")) {
+      if (v.get("model").asText().equals(model) && v.get("version").asText().equals(version)) {
+        for (JsonNode a : v.get("attributes")) {
+          for (JsonNode g : a.get("groups")) {
+            out.add(
+                new GroupFigures(
+                    a.get("attribute").asText(),
+                    g.get("group").asText(),
+                    g.get("decisions").asInt(),
+                    g.get("outcomes").asInt(),
+                    figure(g.get("approval_rate")),
+                    figure(g.get("adverse_impact_ratio")),
+                    figure(g.get("true_positive_rate")),
+                    figure(g.get("false_positive_rate"))));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Double figure(JsonNode f) {
+    JsonNode v = f.get("value");
+    return v == null || v.isNull() ? null : v.asDouble();
   }
 
   /** Polls the performance document until it was computed after the last report. */
@@ -242,6 +415,26 @@ public final class OutcomeReplay {
     log.printf(
         "  Brier score:     service %.12f   replay %.12f   |diff| %.1e%n",
         s.serviceBrier(), s.replayBrier(), Math.abs(s.serviceBrier() - s.replayBrier()));
+    log.printf(
+        "  fairness by group (service | replay; '-' insufficient, under %d):%n",
+        MINIMUM_GROUP_SIZE);
+    for (int i = 0; i < s.replayFairness().size(); i++) {
+      GroupFigures r = s.replayFairness().get(i);
+      GroupFigures v = i < s.serviceFairness().size() ? s.serviceFairness().get(i) : null;
+      log.printf(
+          "    %-14s %-6s n=%4d  approval %s | %s  AIR %s | %s  TPR %s | %s  FPR %s | %s%n",
+          r.attribute(),
+          r.group(),
+          r.decisions(),
+          shown(v == null ? null : v.approvalRate()),
+          shown(r.approvalRate()),
+          shown(v == null ? null : v.adverseImpactRatio()),
+          shown(r.adverseImpactRatio()),
+          shown(v == null ? null : v.truePositiveRate()),
+          shown(r.truePositiveRate()),
+          shown(v == null ? null : v.falsePositiveRate()),
+          shown(r.falsePositiveRate()));
+    }
     if (s.windowOutcomes() != s.rows()) {
       log.printf(
           "  note: the service's window holds %d outcomes, not only the %d replayed, so its figures"
@@ -249,6 +442,10 @@ public final class OutcomeReplay {
           s.windowOutcomes(), s.rows());
     }
     log.println(s.allAccepted() && s.figuresAgree() ? "OK" : "MISMATCH");
+  }
+
+  private static String shown(Double d) {
+    return d == null ? "    -" : String.format("%.3f", d);
   }
 
   /** AUC by comparing every (defaulted, repaid) pair, ties counted one half. */

@@ -61,6 +61,15 @@ class OutcomeReplayTest {
     assertEquals(s.replayAuc(), s.serviceAuc(), 1e-9, log);
     assertEquals(s.replayBrier(), s.serviceBrier(), 1e-9, log);
     assertTrue(s.serviceAuc() > 0.7 && s.serviceAuc() < 1, log); // a real model, not a constant
+    // Fairness by group, computed here by hand from the same rows, decisions and labels.
+    assertTrue(s.fairnessAgrees(), log);
+    OutcomeReplay.GroupFigures female =
+        s.serviceFairness().stream()
+            .filter(g -> g.attribute().equals("sex") && g.group().equals("female"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(310, female.decisions(), log); // German Credit: 310 women, 690 men
+    assertTrue(female.approvalRate() != null && female.adverseImpactRatio() != null, log);
     assertTrue(s.allAccepted() && s.figuresAgree(), log);
     assertTrue(log.contains("scored 1000/1000") && log.contains("OK"), log);
 

@@ -39,19 +39,42 @@ public final class ExportedMetrics {
    * have taken it.
    */
   public static String scrape() throws InterruptedException {
+    String requestId = "exported-metrics-" + java.util.UUID.randomUUID();
     // with version 1 as a shadow for this one request, so the shadow meters exist too, and as the
     // fallback of version 2, whose counter is exported from zero once configured
     routing(Map.of("stable", "2", "shadow", "1", "shadow_percent", 100, "fallback", "1"));
     try {
       given()
           .contentType("application/json")
-          .body(Map.of("applicants", List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
+          .body(
+              Map.of(
+                  "request_id",
+                  requestId,
+                  "applicants",
+                  List.of(io.creditscorer.api.rest.CreditApiTest.applicant())))
           .post("/v1/credit/score")
           .then()
           .statusCode(200);
     } finally {
       routing(Map.of());
     }
+    // Group labels for the decision, so its version's fairness gauges exist.
+    await("the decision is stored and labelled")
+        .until(
+            () ->
+                given()
+                    .contentType("application/json")
+                    .body(
+                        Map.of(
+                            "attributes",
+                            List.of(
+                                Map.of("request_id", requestId, "groups", Map.of("sex", "male")))))
+                    .post("/v1/credit/monitoring-attributes")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("results[0].result"),
+            "accepted"::equals);
     // The background threads register their gauges after their first observation.
     return await("drift, outcome and shadow meters are exported")
         .until(
@@ -59,7 +82,8 @@ public final class ExportedMetrics {
             m ->
                 m.contains("scorer_drift_psi{")
                     && m.contains("scorer_outcome_auc{")
-                    && m.contains("scorer_shadow_comparisons_total{"));
+                    && m.contains("scorer_shadow_comparisons_total{")
+                    && m.contains("scorer_fairness_approval_rate{"));
   }
 
   private static void routing(Map<String, Object> policy) {

@@ -234,7 +234,15 @@ class AuthorizationTest {
                         true,
                         "observed_at",
                         Instant.now().toString())))),
+        new Endpoint(
+            Roles.OUTCOME_REPORTER,
+            "POST",
+            "/v1/credit/monitoring-attributes",
+            Map.of(
+                "attributes",
+                List.of(Map.of("request_id", "nothing-here", "groups", Map.of("sex", "male"))))),
         new Endpoint(Roles.AUDITOR, "GET", "/v1/credit/performance", null),
+        new Endpoint(Roles.AUDITOR, "GET", "/v1/credit/fairness", null),
         new Endpoint(
             Roles.MODEL_VIEWER, "GET", model + "/config", "/v2/models/credit-risk/config", null),
         new Endpoint(

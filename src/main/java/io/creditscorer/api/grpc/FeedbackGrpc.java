@@ -39,7 +39,8 @@ final class FeedbackGrpc {
               InferenceGrpcService.emptyToNull(o.getApplicantId()),
               o.hasDefaulted() ? o.getDefaulted() : null,
               observedAt,
-              problems));
+              problems,
+              o.getGroupsMap()));
     }
     return outcomes;
   }

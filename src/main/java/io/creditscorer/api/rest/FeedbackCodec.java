@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.creditscorer.error.InvalidInputException;
 import io.creditscorer.error.InvalidInputException.FieldError;
+import io.creditscorer.feedback.FairnessWindows;
 import io.creditscorer.feedback.OutcomeFeedback;
 import io.creditscorer.feedback.OutcomeReport;
 import io.creditscorer.feedback.OutcomeResult;
@@ -25,7 +26,12 @@ final class FeedbackCodec {
 
   private static final Set<String> REQUEST_FIELDS = Set.of("outcomes");
   private static final Set<String> OUTCOME_FIELDS =
-      Set.of("request_id", "applicant_id", "defaulted", "observed_at");
+      Set.of("request_id", "applicant_id", "defaulted", "observed_at", "groups");
+  private static final Set<String> LABELS_REQUEST_FIELDS = Set.of("attributes");
+  private static final Set<String> LABEL_FIELDS = Set.of("request_id", "applicant_id", "groups");
+
+  /** Most group labels one item may carry (more than any configured set needs). */
+  private static final int MAX_GROUPS = 16;
 
   private FeedbackCodec() {}
 
@@ -37,7 +43,17 @@ final class FeedbackCodec {
       @JsonProperty("request_id") String requestId,
       @JsonProperty("applicant_id") String applicantId,
       boolean defaulted,
-      @JsonProperty("observed_at") String observedAt) {}
+      @JsonProperty("observed_at") String observedAt,
+      Map<String, String> groups) {}
+
+  /** Group labels for fairness monitoring, as documented in OpenAPI. */
+  record LabelsRequestJson(List<LabelJson> attributes) {}
+
+  /** One applicant's group labels: request_id, applicant_id or both name the decision. */
+  record LabelJson(
+      @JsonProperty("request_id") String requestId,
+      @JsonProperty("applicant_id") String applicantId,
+      Map<String, String> groups) {}
 
   /** One result per outcome, in order, with the count of each result. */
   record OutcomesResponseJson(
@@ -104,31 +120,88 @@ final class FeedbackCodec {
    * it, so the engine answers that item {@code invalid}).
    */
   static List<OutcomeReport> decode(JsonNode root) {
+    return items(root, "outcomes", REQUEST_FIELDS, FeedbackCodec::outcome);
+  }
+
+  /** Reads a group-labels report: like {@link #decode}, an {@code attributes} array. */
+  static List<OutcomeReport> decodeLabels(JsonNode root) {
+    return items(
+        root,
+        "attributes",
+        LABELS_REQUEST_FIELDS,
+        (o, groups) -> {
+          List<FieldError> problems = new ArrayList<>();
+          JsonBodies.rejectUnknown(o, LABEL_FIELDS, "", problems);
+          String requestId = JsonBodies.optionalString(o, "request_id", "", problems);
+          String applicantId = JsonBodies.optionalString(o, "applicant_id", "", problems);
+          return new OutcomeReport(requestId, applicantId, null, null, problems, groups);
+        });
+  }
+
+  @FunctionalInterface
+  private interface ItemReader {
+    OutcomeReport read(JsonNode item, Map<String, String> groups);
+  }
+
+  /**
+   * The body's shape (an array of objects under {@code field}) and every item's {@code groups} (an
+   * object of strings) are checked here and refused as a whole.
+   */
+  private static List<OutcomeReport> items(
+      JsonNode root, String field, Set<String> fields, ItemReader reader) {
     List<FieldError> errors = new ArrayList<>();
-    JsonBodies.rejectUnknown(root, REQUEST_FIELDS, "", errors);
-    JsonNode list = root.get("outcomes");
-    List<OutcomeReport> outcomes = new ArrayList<>();
+    JsonBodies.rejectUnknown(root, fields, "", errors);
+    JsonNode list = root.get(field);
+    List<OutcomeReport> items = new ArrayList<>();
     if (list == null || !list.isArray() || list.isEmpty()) {
-      errors.add(new FieldError("outcomes", "must be a non-empty array of outcome objects"));
+      errors.add(new FieldError(field, "must be a non-empty array of objects"));
     } else {
       for (int i = 0; i < list.size(); i++) {
         JsonNode o = list.get(i);
+        String path = field + "[" + i + "]";
         if (!o.isObject()) {
-          errors.add(
-              new FieldError(
-                  "outcomes[" + i + "]", "must be an object, not " + JsonBodies.type(o)));
+          errors.add(new FieldError(path, "must be an object, not " + JsonBodies.type(o)));
         } else {
-          outcomes.add(outcome(o));
+          items.add(reader.read(o, groups(o.get("groups"), path + ".groups", errors)));
         }
       }
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return outcomes;
+    return items;
   }
 
-  private static OutcomeReport outcome(JsonNode o) {
+  /**
+   * An item's group labels: absent or null is none; anything but an object of strings is refused.
+   */
+  private static Map<String, String> groups(JsonNode g, String path, List<FieldError> errors) {
+    if (g == null || g.isNull()) {
+      return null;
+    }
+    if (!g.isObject() || g.size() > MAX_GROUPS) {
+      errors.add(
+          new FieldError(
+              path, "must be an object of at most " + MAX_GROUPS + " attribute names to values"));
+      return null;
+    }
+    Map<String, String> groups = new LinkedHashMap<>();
+    g.fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getValue().isTextual()) {
+                groups.put(e.getKey(), e.getValue().textValue());
+              } else {
+                errors.add(
+                    new FieldError(
+                        path + "." + e.getKey(),
+                        "must be a string, not " + JsonBodies.type(e.getValue())));
+              }
+            });
+    return groups;
+  }
+
+  private static OutcomeReport outcome(JsonNode o, Map<String, String> groups) {
     List<FieldError> problems = new ArrayList<>();
     JsonBodies.rejectUnknown(o, OUTCOME_FIELDS, "", problems);
     String requestId = JsonBodies.optionalString(o, "request_id", "", problems);
@@ -157,7 +230,7 @@ final class FeedbackCodec {
                     + "' is not an ISO-8601 time with offset, such as 2026-03-01T00:00:00Z"));
       }
     }
-    return new OutcomeReport(requestId, applicantId, defaulted, observedAt, problems);
+    return new OutcomeReport(requestId, applicantId, defaulted, observedAt, problems, groups);
   }
 
   /**
@@ -231,5 +304,101 @@ final class FeedbackCodec {
 
   private static Double finite(double v) {
     return Double.isFinite(v) ? v : null;
+  }
+
+  /** Fairness figures per model version, attribute and group. */
+  record FairnessJson(
+      @JsonProperty("as_of") String asOf,
+      WindowJson window,
+      @JsonProperty("minimum_group_size") int minimumGroupSize,
+      @JsonProperty("equal_opportunity_threshold") double equalOpportunityThreshold,
+      List<VersionFairnessJson> versions) {}
+
+  record VersionFairnessJson(
+      String model,
+      String version,
+      @JsonProperty("labelled_decisions") int labelledDecisions,
+      @JsonProperty("labelled_outcomes") int labelledOutcomes,
+      List<AttributeJson> attributes) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AttributeJson(
+      String attribute,
+      @JsonProperty("reference_group") String referenceGroup,
+      @JsonProperty("equal_opportunity_difference") FigureJson equalOpportunityDifference,
+      @JsonProperty("highest_true_positive_rate") String highestTruePositiveRate,
+      @JsonProperty("lowest_true_positive_rate") String lowestTruePositiveRate,
+      List<GroupJson> groups) {}
+
+  record GroupJson(
+      String group,
+      int decisions,
+      int approvals,
+      @JsonProperty("approval_rate") FigureJson approvalRate,
+      @JsonProperty("adverse_impact_ratio") FigureJson adverseImpactRatio,
+      int outcomes,
+      int defaults,
+      @JsonProperty("default_rate") FigureJson defaultRate,
+      @JsonProperty("mean_predicted") Double meanPredicted,
+      @JsonProperty("calibration_gap") FigureJson calibrationGap,
+      @JsonProperty("true_positive_rate") FigureJson truePositiveRate,
+      @JsonProperty("false_positive_rate") FigureJson falsePositiveRate) {}
+
+  /**
+   * A figure over {@code n}: its value and 95 % interval, or {@code insufficient} (no number) when
+   * {@code n} is below the minimum group size; value and interval null where undefined.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record FigureJson(int n, Boolean insufficient, Double value, List<Double> ci95) {}
+
+  static FairnessJson encode(FairnessWindows.Report report) {
+    List<VersionFairnessJson> versions = new ArrayList<>(report.versions().size());
+    for (FairnessWindows.VersionFairness v : report.versions()) {
+      List<AttributeJson> attributes = new ArrayList<>(v.attributes().size());
+      for (FairnessWindows.AttributeFairness a : v.attributes()) {
+        List<GroupJson> groups = new ArrayList<>(a.groups().size());
+        for (FairnessWindows.GroupFairness g : a.groups()) {
+          groups.add(
+              new GroupJson(
+                  g.group(),
+                  g.decisions(),
+                  g.approvals(),
+                  figure(g.approvalRate()),
+                  figure(g.adverseImpactRatio()),
+                  g.outcomes(),
+                  g.defaults(),
+                  figure(g.defaultRate()),
+                  g.defaultRate().sufficient() ? finite(g.meanPredicted()) : null,
+                  figure(g.calibrationGap()),
+                  figure(g.truePositiveRate()),
+                  figure(g.falsePositiveRate())));
+        }
+        attributes.add(
+            new AttributeJson(
+                a.attribute(),
+                a.referenceGroup(),
+                figure(a.equalOpportunityDifference()),
+                a.highestTruePositiveRate(),
+                a.lowestTruePositiveRate(),
+                groups));
+      }
+      versions.add(
+          new VersionFairnessJson(
+              v.model(), v.version(), v.labelledDecisions(), v.labelledOutcomes(), attributes));
+    }
+    return new FairnessJson(
+        report.asOf().toString(),
+        new WindowJson(report.maxEntries(), report.maxAge().toString()),
+        report.minimumGroupSize(),
+        report.equalOpportunityThreshold(),
+        versions);
+  }
+
+  private static FigureJson figure(FairnessWindows.Figure f) {
+    if (!f.sufficient()) {
+      return new FigureJson(f.n(), true, null, null);
+    }
+    Double value = finite(f.value());
+    return new FigureJson(f.n(), null, value, value == null ? null : List.of(f.lower(), f.upper()));
   }
 }

@@ -65,4 +65,39 @@ public class FeedbackResource {
   public FeedbackCodec.PerformanceJson performance() {
     return FeedbackCodec.encode(feedback.performance());
   }
+
+  @POST
+  @Path("/monitoring-attributes")
+  @Operation(
+      summary = "Report applicants' group labels for fairness monitoring",
+      description =
+          "Stores each item's groups (e.g. sex, age_band, foreign_worker: only the configured"
+              + " attributes and values) with the decision named by request_id, applicant_id or"
+              + " both. Labels never reach a model, a reason, the audit trail or an answer; they"
+              + " feed GET /v1/credit/fairness only. One result per item: accepted,"
+              + " unknown_request_id, unknown_applicant_id or invalid.")
+  public FeedbackCodec.OutcomesResponseJson monitoringAttributes(
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = FeedbackCodec.LabelsRequestJson.class)))
+          byte[] body) {
+    return FeedbackCodec.encode(
+        feedback.label(FeedbackCodec.decodeLabels(JsonBodies.parseObject(body, maxBodyBytes))),
+        false);
+  }
+
+  @GET
+  @Path("/fairness")
+  @Operation(
+      summary = "Fairness figures per model version, attribute and group",
+      description =
+          "Approval rate, adverse impact ratio, default rate, true and false positive rates,"
+              + " calibration gap and the equal-opportunity difference, each with a 95 %"
+              + " confidence interval, or insufficient below scorer.fairness.minimum-group-size;"
+              + " over the feedback windows of decisions carrying group labels.")
+  public FeedbackCodec.FairnessJson fairness() {
+    return FeedbackCodec.encode(feedback.fairness());
+  }
 }

@@ -105,4 +105,40 @@ class GrpcFeedbackTest {
     assertTrue(
         e.getStatus().getDescription().startsWith("outcomes:"), e.getStatus().getDescription());
   }
+
+  @Test
+  void groupLabelsTravelWithOutcomesAndOnlyTheMonitoredOnes() {
+    CreditScoringGrpc.CreditScoringBlockingStub stub = CreditScoringGrpc.newBlockingStub(channel);
+    String requestId = "g-labels-" + UUID.randomUUID();
+    stub.score(
+        ScoreRequest.newBuilder()
+            .setRequestId(requestId)
+            .setModelVersion("2")
+            .addApplicants(GrpcCreditTest.applicant(1, "GL-" + UUID.randomUUID()))
+            .build());
+    Instant now = Instant.now();
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                stub.reportOutcomes(
+                    OutcomesRequest.newBuilder()
+                        .addOutcomes(
+                            outcome(requestId, now).setDefaulted(false).putGroups("sex", "other"))
+                        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(
+        e.getStatus().getDescription().contains("outcomes[0].groups.sex"),
+        e.getStatus().getDescription());
+    OutcomesResponse r =
+        stub.reportOutcomes(
+            OutcomesRequest.newBuilder()
+                .addOutcomes(
+                    outcome(requestId, now)
+                        .setDefaulted(false)
+                        .putGroups("sex", "female")
+                        .putGroups("age_band", "55+"))
+                .build());
+    assertEquals("accepted", r.getResults(0).getResult());
+  }
 }

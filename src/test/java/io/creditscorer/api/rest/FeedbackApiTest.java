@@ -183,6 +183,84 @@ public class FeedbackApiTest {
     assertTrue((Integer) v2.get("decisions_stored") >= 2, v2.toString());
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void groupLabelsTravelWithOutcomesOrAloneAndOnlyTheMonitoredOnes() {
+    String a = "G-" + UUID.randomUUID();
+    String b = "H-" + UUID.randomUUID();
+    String requestId = scoreTwo(a, b);
+    // An attribute or value outside the configured set refuses the whole call, naming it.
+    Map<String, Object> religion = outcome(requestId, b, true);
+    religion.put("groups", Map.of("religion", "any"));
+    post("/v1/credit/outcomes", Map.of("outcomes", List.of(outcome(requestId, a, false), religion)))
+        .statusCode(400)
+        .body("errors[0].field", equalTo("outcomes[1].groups.religion"))
+        .body("errors[0].problem", containsString("sex, age_band, foreign_worker"));
+    Map<String, Object> other = outcome(requestId, b, true);
+    other.put("groups", Map.of("sex", "other"));
+    post("/v1/credit/outcomes", Map.of("outcomes", List.of(other)))
+        .statusCode(400)
+        .body("errors[0].field", equalTo("outcomes[0].groups.sex"))
+        .body("errors[0].problem", containsString("male, female"));
+    Map<String, Object> number = outcome(requestId, b, true);
+    number.put("groups", Map.of("age_band", 30));
+    post("/v1/credit/outcomes", Map.of("outcomes", List.of(number)))
+        .statusCode(400)
+        .body("errors[0].field", equalTo("outcomes[0].groups.age_band"));
+
+    Map<String, Object> labelled = outcome(requestId, a, false);
+    labelled.put("groups", Map.of("sex", "female", "age_band", "25-34"));
+    post("/v1/credit/outcomes", Map.of("outcomes", List.of(labelled)))
+        .statusCode(200)
+        .body("results[0].result", equalTo("accepted")); // nothing of the refused calls was kept
+    post(
+            "/v1/credit/monitoring-attributes",
+            Map.of(
+                "attributes",
+                List.of(
+                    Map.of(
+                        "request_id", requestId,
+                        "applicant_id", b,
+                        "groups", Map.of("foreign_worker", "yes")),
+                    Map.of("applicant_id", "nobody-" + b, "groups", Map.of("sex", "male")),
+                    Map.of("request_id", requestId, "applicant_id", b))))
+        .statusCode(200)
+        .body("results.result", equalTo(List.of("accepted", "unknown_applicant_id", "invalid")))
+        .body("results[0].decision", nullValue())
+        .body("results[0].probability_of_default", nullValue())
+        .body("results[2].errors[0].field", equalTo("attributes[2].groups"));
+    post("/v1/credit/monitoring-attributes", Map.of("attributes", List.of()))
+        .statusCode(400)
+        .body("errors[0].field", equalTo("attributes"));
+
+    Map<String, Object> doc =
+        await("the fairness document counts the labelled decisions")
+            .until(
+                () ->
+                    (Map<String, Object>)
+                        given()
+                            .get("/v1/credit/fairness")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .as(Map.class),
+                d ->
+                    ((List<Map<String, Object>>) d.get("versions"))
+                        .stream().anyMatch(v -> (int) v.get("labelled_decisions") >= 2));
+    assertEquals(30, doc.get("minimum_group_size"));
+    Map<String, Object> v2 = version(doc, "2");
+    List<Map<String, Object>> attributes = (List<Map<String, Object>>) v2.get("attributes");
+    assertEquals(
+        List.of("sex", "age_band", "foreign_worker"),
+        attributes.stream().map(x -> x.get("attribute")).toList());
+    Map<String, Object> female =
+        ((List<Map<String, Object>>) attributes.get(0).get("groups")).get(1);
+    assertEquals("female", female.get("group"));
+    // Fewer than 30 labelled decisions: a count, never a rate.
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) female.get("approval_rate")).get("insufficient"));
+    assertEquals(null, ((Map<?, ?>) female.get("approval_rate")).get("value"));
+  }
+
   /**
    * The performance document once it covers a report recorded at {@code recordedAt} (it is
    * recomputed in the background, every 100 ms in the tests).
