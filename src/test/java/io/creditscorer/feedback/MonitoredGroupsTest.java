@@ -28,8 +28,7 @@ class MonitoredGroupsTest {
   void everyUnknownAttributeOrValueIsNamed() {
     List<FieldError> errors =
         MonitoredGroups.DEFAULT.check(
-            "outcomes[1].groups",
-            Map.of("sex", "female", "age_band", "30", "religion", "any"));
+            "outcomes[1].groups", Map.of("sex", "female", "age_band", "30", "religion", "any"));
     assertEquals(
         List.of("outcomes[1].groups.age_band", "outcomes[1].groups.religion"),
         errors.stream().map(FieldError::field).sorted().toList());
