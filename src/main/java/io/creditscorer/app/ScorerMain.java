@@ -6,7 +6,6 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -61,7 +60,7 @@ public class ScorerMain {
     String shown = RedisUrls.redacted(url);
     System.out.printf("Loading %s into %s (keys %s<applicant_id>) ...%n", file, shown, prefix);
     Vertx vertx = Vertx.vertx();
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+    Redis redis = Redis.createClient(vertx, RedisUrls.options(url));
     try {
       FeatureLoader.Summary s =
           new FeatureLoader(redis, prefix, batch).load(file, System.out::println);

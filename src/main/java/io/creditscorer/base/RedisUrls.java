@@ -1,9 +1,20 @@
 package io.creditscorer.base;
 
-/** Redis connection URLs as they may be shown (health, errors, logs). */
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.redis.client.RedisOptions;
+
+/** Redis connection URLs as they may be shown (health, errors, logs), and clients' options. */
 public final class RedisUrls {
 
   private RedisUrls() {}
+
+  /**
+   * Options for a client of {@code url} whose commands are never traced: their arguments hold
+   * request and applicant ids, which no span may carry.
+   */
+  public static RedisOptions options(String url) {
+    return new RedisOptions().setConnectionString(url).setTracingPolicy(TracingPolicy.IGNORE);
+  }
 
   /**
    * The URL with its password replaced by {@code ***}: {@code redis://user:secret@host:6379/0}

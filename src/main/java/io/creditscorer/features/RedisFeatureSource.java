@@ -4,7 +4,6 @@ import io.creditscorer.base.RedisUrls;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.Collection;
@@ -41,8 +40,7 @@ public final class RedisFeatureSource implements FeatureSource {
     this.client =
         Redis.createClient(
             vertx,
-            new RedisOptions()
-                .setConnectionString(url)
+            RedisUrls.options(url)
                 .setMaxPoolSize(poolSize)
                 .setMaxPoolWaiting(4096)
                 .setMaxWaitingHandlers(4096));

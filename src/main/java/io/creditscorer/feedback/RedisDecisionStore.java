@@ -8,7 +8,6 @@ import io.creditscorer.base.RedisUrls;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -87,8 +86,7 @@ public final class RedisDecisionStore implements DecisionStore {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("scorer.feedback.store.retention must be positive");
     }
-    this.client =
-        Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4));
+    this.client = Redis.createClient(vertx, RedisUrls.options(url).setMaxPoolSize(4));
     this.url = url;
     this.prefix = prefix;
     this.maxEntries = maxEntries;

@@ -4,7 +4,6 @@ import io.creditscorer.base.RedisUrls;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ public final class RedisStreamOut implements LogAuditSink.Out, AutoCloseable {
 
   public RedisStreamOut(
       Vertx vertx, String url, String stream, OptionalLong maxLength, Duration timeout) {
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+    this.client = Redis.createClient(vertx, RedisUrls.options(url));
     this.url = url;
     this.stream = stream;
     this.maxLength = maxLength;
