@@ -35,7 +35,8 @@ EXPOSE 8080 9000 9090
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
     SCORER_REPOSITORY_PATH=/app/models \
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
-    SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback
+    SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback \
+    QUARKUS_LOG_CONSOLE_JSON_ENABLED=true
 # What the service writes: the audit log and the decision store; ONNX Runtime's unpacked libraries.
 VOLUME ["/var/log/credit-scorer", "/tmp"]
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

@@ -1,5 +1,7 @@
 package io.creditscorer.api;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,9 +29,13 @@ public final class Incidents {
 
   private Incidents() {}
 
-  /** Logs {@code failure} under a new incident id and returns the id. */
+  /**
+   * Logs {@code failure} under an incident id and returns the id: the request's trace id while it
+   * is traced (so the answer, the log line and the trace share it), else a new random one.
+   */
   public static String report(String what, Throwable failure) {
-    String id = UUID.randomUUID().toString();
+    SpanContext trace = Span.current().getSpanContext();
+    String id = trace.isValid() ? trace.getTraceId() : UUID.randomUUID().toString();
     long now = System.nanoTime();
     long start = windowStart.get();
     if (now - start > MINUTE && windowStart.compareAndSet(start, now)) {

@@ -7,6 +7,7 @@ import io.creditscorer.repository.ModelConfigurations;
 import io.creditscorer.repository.ModelRepository;
 import io.creditscorer.scoring.GuardedRunner;
 import io.creditscorer.spi.InferenceRunner;
+import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -26,11 +27,15 @@ public class InferenceBeans {
 
   @Produces
   @Singleton
-  InferenceRunner runner(ScorerConfig config, MeterRegistry registry) {
+  InferenceRunner runner(ScorerConfig config, MeterRegistry registry, RequestTracing tracing) {
     ScorerConfig.Inference i = config.inference();
     return new GuardedRunner(
         new BatchingRunner(
-            batchSettings(config), Ticker.system(), registry, InferenceBeans::callerContext),
+            batchSettings(config),
+            Ticker.system(),
+            registry,
+            InferenceBeans::callerContext,
+            tracing),
         new GuardedRunner.Settings(i.circuitWindow(), i.circuitFailureRatio(), i.circuitOpenFor()),
         registry);
   }

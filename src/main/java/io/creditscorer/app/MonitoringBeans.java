@@ -4,10 +4,13 @@ import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.journal.RotatingFile;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
+import io.creditscorer.monitoring.OtelTracing;
 import io.creditscorer.monitoring.RedisStreamOut;
 import io.creditscorer.monitoring.ScoringMetrics;
 import io.creditscorer.spi.DecisionListener;
+import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -31,8 +34,18 @@ public class MonitoringBeans {
 
   @Produces
   @Singleton
-  ScoringMetrics metrics(MeterRegistry registry) {
-    return new ScoringMetrics(registry, Clock.systemUTC());
+  ScoringMetrics metrics(MeterRegistry registry, RequestTracing tracing) {
+    return new ScoringMetrics(registry, Clock.systemUTC(), tracing);
+  }
+
+  /**
+   * Request tracing with OpenTelemetry ({@code quarkus.otel.*}); while the SDK is disabled (no
+   * endpoint configured) its tracer records nothing and every call returns at once.
+   */
+  @Produces
+  @Singleton
+  RequestTracing tracing(Tracer tracer) {
+    return new OtelTracing(tracer, Clock.systemUTC());
   }
 
   /** The audit trail, to the configured sink ({@code scorer.audit.sink}). */

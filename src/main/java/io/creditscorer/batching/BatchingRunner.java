@@ -6,8 +6,8 @@ import io.creditscorer.inference.Tensor;
 import io.creditscorer.inference.TensorMeta;
 import io.creditscorer.repository.ModelVersion;
 import io.creditscorer.spi.InferenceRunner;
+import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +31,7 @@ public final class BatchingRunner implements InferenceRunner {
   private final Ticker ticker;
   private final MeterRegistry registry;
   private final Supplier<Executor> caller;
+  private final RequestTracing tracing;
   private final Map<OnnxModel, MicroBatcher> batchers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -46,6 +47,19 @@ public final class BatchingRunner implements InferenceRunner {
    */
   public BatchingRunner(
       BatchSettings defaults, Ticker ticker, MeterRegistry registry, Supplier<Executor> caller) {
+    this(defaults, ticker, registry, caller, RequestTracing.NONE);
+  }
+
+  /**
+   * @param tracing traces every inference run and the requests' waits before it
+   */
+  public BatchingRunner(
+      BatchSettings defaults,
+      Ticker ticker,
+      MeterRegistry registry,
+      Supplier<Executor> caller,
+      RequestTracing tracing) {
+    this.tracing = tracing;
     this.defaults = defaults;
     this.ticker = ticker;
     this.registry = registry;
@@ -94,7 +108,9 @@ public final class BatchingRunner implements InferenceRunner {
         model::run,
         ticker,
         registry,
-        Tags.of("model", version.name(), "version", version.version()));
+        version.name(),
+        version.version(),
+        tracing);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.creditscorer.base.Ticker;
 import io.creditscorer.error.ScoringException;
 import io.creditscorer.inference.InferenceFailures;
 import io.creditscorer.inference.Tensor;
+import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   private final String id;
+  private final RequestTracing tracing;
+  private final String model;
+  private final String version;
   private final BatchSettings settings;
   private final boolean concatenate;
   private final Executor executor;
@@ -68,7 +72,8 @@ public final class MicroBatcher implements AutoCloseable {
    * @param id names the model version in thread names and messages, e.g. {@code credit-risk/2}
    * @param concatenate whether requests may share an inference call: every input and output has a
    *     variable first dimension and fixed others. When false each request runs alone.
-   * @param tags meter tags, e.g. model and version
+   * @param model and {@code version} tag its meters and name it in traces
+   * @param tracing traces each run
    */
   public MicroBatcher(
       String id,
@@ -77,7 +82,12 @@ public final class MicroBatcher implements AutoCloseable {
       Executor executor,
       Ticker ticker,
       MeterRegistry registry,
-      Tags tags) {
+      String model,
+      String version,
+      RequestTracing tracing) {
+    this.tracing = tracing;
+    this.model = model;
+    this.version = version;
     this.id = id;
     this.settings = settings;
     this.concatenate = concatenate && settings.enabled();
@@ -89,7 +99,9 @@ public final class MicroBatcher implements AutoCloseable {
             settings.maxBatchRows(),
             TimeUnit.MICROSECONDS.toNanos(settings.maxDelayMicros()),
             this.concatenate);
-    this.meters = new BatcherMeters(registry, tags, settings, this::queued);
+    this.meters =
+        new BatcherMeters(
+            registry, Tags.of("model", model, "version", version), settings, this::queued);
     for (int i = 0; i < settings.workers(); i++) {
       Thread t = new Thread(this::work, "batcher-" + id + "-" + i);
       t.setDaemon(true);
@@ -129,7 +141,7 @@ public final class MicroBatcher implements AutoCloseable {
       result.completeExceptionally(deadlineExceeded());
       return result;
     }
-    Pending p = new Pending(feeds, outputs, rows, now, deadline, result);
+    Pending p = new Pending(feeds, outputs, rows, now, deadline, result, tracing.current());
     if (loop != null && settings.callerRuns() && rows <= settings.maxBatchRows() && !closed) {
       joinLoopBatch(p, loop);
       return result;
@@ -331,9 +343,11 @@ public final class MicroBatcher implements AutoCloseable {
   private void execute(List<Pending> batch) {
     long start = ticker.read();
     int rows = 0;
+    boolean traced = false;
     for (Pending p : batch) {
       meters.queueWait().record(start - p.enqueued(), TimeUnit.NANOSECONDS);
       rows += p.rows();
+      traced |= p.trace() != null;
     }
     meters.batchRows().record(rows);
     List<List<Tensor>> results;
@@ -354,10 +368,23 @@ public final class MicroBatcher implements AutoCloseable {
       long nanos = ticker.read() - start;
       meters.inferenceTime().record(nanos, TimeUnit.NANOSECONDS);
       meters.batchTime(rows).record(nanos, TimeUnit.NANOSECONDS);
+      if (traced) {
+        trace(batch, start, nanos, rows);
+      }
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result().complete(results.get(i));
     }
+  }
+
+  private void trace(List<Pending> batch, long start, long nanos, int rows) {
+    List<Object> traces = new ArrayList<>(batch.size());
+    long[] waits = new long[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      traces.add(batch.get(i).trace());
+      waits[i] = start - batch.get(i).enqueued();
+    }
+    tracing.batch(model, version, traces, waits, nanos, rows);
   }
 
   private ScoringException shutDownBeforeRun() {

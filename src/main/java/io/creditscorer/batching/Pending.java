@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One queued request: its tensors, how many rows they hold, when it arrived, when it expires, and
- * the future it completes.
+ * One queued request: its tensors, how many rows they hold, when it arrived, when it expires, the
+ * future it completes, and its trace ({@code null} when not recorded).
  */
 record Pending(
     List<Tensor> feeds,
@@ -14,4 +14,5 @@ record Pending(
     int rows,
     long enqueued,
     long deadline,
-    CompletableFuture<List<Tensor>> result) {}
+    CompletableFuture<List<Tensor>> result,
+    Object trace) {}

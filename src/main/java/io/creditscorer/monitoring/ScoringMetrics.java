@@ -2,6 +2,7 @@ package io.creditscorer.monitoring;
 
 import io.creditscorer.decision.Decision;
 import io.creditscorer.routing.RoutingPolicy;
+import io.creditscorer.spi.RequestTracing;
 import io.creditscorer.spi.ScoringObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -62,6 +63,7 @@ public final class ScoringMetrics implements ScoringObserver {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, VersionMeters>> versions =
       new ConcurrentHashMap<>();
   private final Clock clock;
+  private final RequestTracing tracing;
 
   public ScoringMetrics(MeterRegistry registry) {
     this(registry, Clock.systemUTC());
@@ -71,8 +73,16 @@ public final class ScoringMetrics implements ScoringObserver {
    * @param clock stamps each version's last inference ({@code scorer_last_inference_seconds})
    */
   public ScoringMetrics(MeterRegistry registry, Clock clock) {
+    this(registry, clock, RequestTracing.NONE);
+  }
+
+  /**
+   * @param tracing also gets every stage, as a span of the request being traced
+   */
+  public ScoringMetrics(MeterRegistry registry, Clock clock, RequestTracing tracing) {
     this.registry = registry;
     this.clock = clock;
+    this.tracing = tracing;
   }
 
   /** One finished call; {@code outcome} is {@code ok} or an error kind. */
@@ -107,7 +117,7 @@ public final class ScoringMetrics implements ScoringObserver {
         .record(count);
   }
 
-  /** Time spent in one stage of a request (see the STAGE_ constants). */
+  /** Time spent in one stage of a request (see the STAGE_ constants), also traced. */
   @Override
   public void stage(String stage, String model, String version, long nanos) {
     version(model, version)
@@ -121,6 +131,7 @@ public final class ScoringMetrics implements ScoringObserver {
                     .serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+    tracing.stage(stage, model, version, nanos);
   }
 
   /**

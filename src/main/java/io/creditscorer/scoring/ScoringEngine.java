@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jboss.logging.Logger;
 
 /**
  * The one path every prediction takes, whichever door it came in by: resolve the model version,
@@ -38,6 +39,8 @@ import java.util.concurrent.RejectedExecutionException;
  * ScoringException}. Thread-safe.
  */
 public final class ScoringEngine {
+
+  private static final Logger LOG = Logger.getLogger(ScoringEngine.class);
 
   static final String API_V2 = "v2";
   static final String API_CREDIT = "credit";
@@ -389,9 +392,15 @@ public final class ScoringEngine {
             version.model().release();
           }
           String outcome = error == null ? ScoringObserver.OK : outcome(error);
-          metrics.request(api, model, ver, outcome, System.nanoTime() - start);
+          long nanos = System.nanoTime() - start;
+          metrics.request(api, model, ver, outcome, nanos);
           if (error == null) {
             metrics.rows(api, model, ver, rows);
+          }
+          if (LOG.isDebugEnabled()) { // one line per call, in the call's trace (its MDC)
+            LOG.debugf(
+                "%s call to %s/%s: %s, %d row(s), %d µs",
+                api, model, ver, outcome, rows, nanos / 1000);
           }
         });
   }

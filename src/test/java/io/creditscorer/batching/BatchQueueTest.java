@@ -15,7 +15,7 @@ class BatchQueueTest {
   static final long DELAY = 500_000; // 500 us
 
   static Pending request(int rows, long at, long deadline) {
-    return new Pending(List.of(), List.of(), rows, at, deadline, new CompletableFuture<>());
+    return new Pending(List.of(), List.of(), rows, at, deadline, new CompletableFuture<>(), null);
   }
 
   static Pending request(int rows, long at) {

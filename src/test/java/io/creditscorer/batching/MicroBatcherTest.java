@@ -12,8 +12,8 @@ import io.creditscorer.inference.DataType;
 import io.creditscorer.inference.OnnxModel;
 import io.creditscorer.inference.SessionSettings;
 import io.creditscorer.inference.Tensor;
+import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +60,15 @@ class MicroBatcherTest {
   MicroBatcher batcher(BatchSettings settings, MicroBatcher.Executor executor) {
     MicroBatcher b =
         new MicroBatcher(
-            "test/1", settings, true, executor, now::get, registry, Tags.of("model", "test"));
+            "test/1",
+            settings,
+            true,
+            executor,
+            now::get,
+            registry,
+            "test",
+            "1",
+            RequestTracing.NONE);
     open.add(b);
     return b;
   }
