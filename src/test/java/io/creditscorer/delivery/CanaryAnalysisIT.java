@@ -3,11 +3,11 @@ package io.creditscorer.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditscorer.PackagedService;
+import io.creditscorer.PrometheusServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,9 +65,8 @@ class CanaryAnalysisIT {
       ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
       traffic.scheduleAtFixedRate(
           () -> canaries.values().forEach(CanaryAnalysisIT::score), 0, 10, TimeUnit.MILLISECONDS);
-      Process prometheus = prometheus(canaries);
-      try {
-        String base = "http://127.0.0.1:" + prometheusPort;
+      try (PrometheusServer prometheus = PrometheusServer.start(dir, scrapeConfigs(canaries))) {
+        String base = prometheus.base();
         Map<String, Boolean> healthyVerdicts = judge(base, template, "healthy");
         healthyVerdicts.forEach((metric, ok) -> assertTrue(ok, "healthy canary: " + metric));
         Map<String, Boolean> brokenVerdicts = judge(base, template, "broken");
@@ -97,17 +95,13 @@ class CanaryAnalysisIT {
         }
       } finally {
         traffic.shutdownNow();
-        prometheus.destroy();
-        prometheus.waitFor(10, TimeUnit.SECONDS);
       }
     }
   }
 
-  int prometheusPort;
-
-  /** A Prometheus scraping each service with the labels a pod of that template hash has. */
-  Process prometheus(Map<String, PackagedService> canaries) throws IOException {
-    StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\nscrape_configs:\n");
+  /** A job per service, with the labels a pod of that template hash has. */
+  static String scrapeConfigs(Map<String, PackagedService> canaries) {
+    StringBuilder config = new StringBuilder();
     canaries.forEach(
         (hash, service) ->
             config.append(
@@ -122,20 +116,7 @@ class CanaryAnalysisIT {
                           rollouts_pod_template_hash: %1$s
                 """
                     .formatted(hash, service.uri("/q/metrics").getAuthority(), NAMESPACE)));
-    Files.writeString(dir.resolve("prometheus.yml"), config);
-    prometheusPort = PackagedService.freePort();
-    try {
-      return new ProcessBuilder(
-              "prometheus",
-              "--config.file=" + dir.resolve("prometheus.yml"),
-              "--storage.tsdb.path=" + dir.resolve("tsdb"),
-              "--web.listen-address=127.0.0.1:" + prometheusPort)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("prometheus.log").toFile())
-          .start();
-    } catch (IOException e) {
-      return fail("prometheus is not on PATH; install it with: apt-get install -y prometheus", e);
-    }
+    return config.toString();
   }
 
   /**

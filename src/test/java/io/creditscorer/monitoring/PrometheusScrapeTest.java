@@ -2,29 +2,26 @@ package io.creditscorer.monitoring;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.creditscorer.PrometheusServer;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.api.rest.CreditApiTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,52 +40,22 @@ class PrometheusScrapeTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
-  Process prometheus;
+  PrometheusServer prometheus;
 
   @AfterEach
   void stop() throws Exception {
     if (prometheus != null) {
-      prometheus.destroy();
-      if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
-        prometheus.destroyForcibly();
-      }
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+      prometheus.close();
     }
   }
 
   @Test
   void prometheusScrapesLatencyAndDrift() throws Exception {
-    Files.writeString(
-        dir.resolve("prometheus.yml"),
-        """
-        global:
-          scrape_interval: 1s
-        scrape_configs:
-          - job_name: credit-scorer
-            metrics_path: /q/metrics
-            static_configs:
-              - targets: ["127.0.0.1:%d"]
-        """
-            .formatted(io.creditscorer.Management.port()));
-    int port = freePort();
-    try {
-      prometheus =
-          new ProcessBuilder(
-                  "prometheus",
-                  "--config.file=" + dir.resolve("prometheus.yml"),
-                  "--storage.tsdb.path=" + dir.resolve("data"),
-                  "--web.listen-address=127.0.0.1:" + port)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("prometheus.log").toFile())
-              .start();
-    } catch (IOException e) {
-      fail("prometheus is not on PATH; install it with: apt-get install -y prometheus", e);
-    }
+    prometheus =
+        PrometheusServer.start(
+            dir,
+            PrometheusServer.job(
+                "credit-scorer", "127.0.0.1:" + io.creditscorer.Management.port()));
     // 150 applicants fill the drift windows past their minimum; a few more requests for latency.
     List<Map<String, Object>> applicants = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
@@ -102,7 +69,7 @@ class PrometheusScrapeTest {
                 .post("/v1/credit/score")
                 .then()
                 .statusCode(200);
-    String base = "http://127.0.0.1:" + port;
+    String base = prometheus.base();
     // A rate needs the counters to grow between scrapes, so traffic goes on while we ask.
     double p99 =
         await(

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.creditscorer.PackagedService;
+import io.creditscorer.PrometheusServer;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
 import io.creditscorer.api.grpc.credit.ScoreRequest;
 import io.creditscorer.api.rest.CreditApiTest;
@@ -218,40 +219,16 @@ class TracingIT {
    */
   static void assertPrometheusKeepsAnExemplar(Path dir, PackagedService service, Set<String> traces)
       throws Exception {
-    Files.writeString(
-        dir.resolve("prometheus.yml"),
-        """
-        global:
-          scrape_interval: 1s
-        scrape_configs:
-          - job_name: credit-scorer
-            metrics_path: /q/metrics
-            static_configs:
-              - targets: ["%s"]
-        """
-            .formatted(service.uri("/q/metrics").getAuthority()));
-    int port = PackagedService.freePort();
-    Process prometheus;
-    try {
-      prometheus =
-          new ProcessBuilder(
-                  "prometheus",
-                  "--config.file=" + dir.resolve("prometheus.yml"),
-                  "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                  "--web.listen-address=127.0.0.1:" + port,
-                  "--enable-feature=exemplar-storage")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("prometheus.log").toFile())
-              .start();
-    } catch (java.io.IOException e) {
-      throw new AssertionError("prometheus is not on PATH; apt-get install -y prometheus", e);
-    }
+    PrometheusServer prometheus =
+        PrometheusServer.start(
+            dir,
+            PrometheusServer.job("credit-scorer", service.uri("/q/metrics").getAuthority()),
+            "--enable-feature=exemplar-storage");
     try {
       long now = System.currentTimeMillis() / 1000;
       java.net.URI query =
           java.net.URI.create(
-              "http://127.0.0.1:"
-                  + port
+              prometheus.base()
                   + "/api/v1/query_exemplars?query=scorer_requests_seconds_bucket&start="
                   + (now - 600)
                   + "&end="
@@ -271,8 +248,7 @@ class TracingIT {
                 return traces.stream().anyMatch(t -> body.contains("\"" + t + "\""));
               });
     } finally {
-      prometheus.destroy();
-      prometheus.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      prometheus.close();
     }
   }
 
