@@ -2,6 +2,7 @@ package io.creditscorer.app;
 
 import io.creditscorer.base.BackgroundLoop;
 import io.creditscorer.journal.RotatingFile;
+import io.creditscorer.monitoring.CountedSampler;
 import io.creditscorer.monitoring.DriftMonitor;
 import io.creditscorer.monitoring.LogAuditSink;
 import io.creditscorer.monitoring.OtelTracing;
@@ -11,12 +12,14 @@ import io.creditscorer.spi.DecisionListener;
 import io.creditscorer.spi.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What watches the engine: its meters, the audit log ({@code scorer.audit.*}) and the drift windows
@@ -46,6 +49,20 @@ public class MonitoringBeans {
   @Singleton
   RequestTracing tracing(Tracer tracer) {
     return new OtelTracing(tracer, Clock.systemUTC());
+  }
+
+  /**
+   * The sampler of {@code quarkus.otel.traces.sampler} and its {@code .arg}, counting what it drops
+   * (Quarkus takes a sampler bean in place of the one it would make from the same keys).
+   */
+  @Produces
+  @Singleton
+  Sampler sampler(
+      MeterRegistry registry,
+      @ConfigProperty(name = "quarkus.otel.traces.sampler") String sampler,
+      @ConfigProperty(name = "quarkus.otel.traces.sampler.arg", defaultValue = "1.0")
+          double ratio) {
+    return new CountedSampler(CountedSampler.named(sampler, ratio), registry);
   }
 
   /** The audit trail, to the configured sink ({@code scorer.audit.sink}). */

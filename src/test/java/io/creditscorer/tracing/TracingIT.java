@@ -96,6 +96,7 @@ class TracingIT {
     String restParent = hex(8);
     String grpcTrace = hex(16);
     String grpcParent = hex(8);
+    String declinedTrace = hex(16);
     String metrics;
     try (PackagedService service = new PackagedService(dir, options).start()) {
       Map<String, Object> applicant = CreditApiTest.applicant();
@@ -131,6 +132,25 @@ class TracingIT {
       } finally {
         channel.shutdownNow();
       }
+      // A caller that declined sampling: its trace is continued (the log line names it) but
+      // nothing is recorded, and the sampler counts the drop.
+      HttpResponse<String> unsampled =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(service.uri("/v1/credit/score?version=2"))
+                      .header("Content-Type", "application/json")
+                      .header("traceparent", "00-" + declinedTrace + "-" + hex(8) + "-00")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              JSON.writeValueAsString(
+                                  Map.of(
+                                      "request_id",
+                                      requestId + "-declined",
+                                      "applicants",
+                                      List.of(applicant)))))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, unsampled.statusCode(), unsampled.body());
       await("both calls' spans reached the receiver")
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -151,6 +171,10 @@ class TracingIT {
     assertEquals(restParent, HexFormat.of().formatHex(rest.getParentSpanId().toByteArray()));
     assertEquals("POST", attribute(rest, "http.request.method"));
     assertEquals("200", attribute(rest, "http.response.status_code"));
+    assertEquals("/v1/credit/score", attribute(rest, "http.route"));
+    assertEquals("POST /v1/credit/score", rest.getName());
+    assertEquals("127.0.0.1", attribute(rest, "client.address"));
+    assertTrue(inTrace(spans, declinedTrace).isEmpty(), "a declined trace was recorded");
     Span grpc = serverSpan(spans, grpcTrace);
     assertEquals(grpcParent, HexFormat.of().formatHex(grpc.getParentSpanId().toByteArray()));
     assertEquals("grpc", attribute(grpc, "rpc.system"));
@@ -201,6 +225,14 @@ class TracingIT {
                     l.path("message").asText().startsWith("credit call to credit-risk/2")
                         && restTrace.equals(l.at("/mdc/traceId").asText())),
         "no JSON log line of the call with trace id " + restTrace);
+
+    assertTrue(
+        lines.stream().anyMatch(l -> declinedTrace.equals(l.at("/mdc/traceId").asText())),
+        "no JSON log line carries the declined trace's id " + declinedTrace);
+    assertTrue(
+        counted(metrics, "dropped") >= 1, "no dropped span counted: " + counterLines(metrics));
+    assertTrue(
+        counted(metrics, "recorded") >= 2, "recorded spans not counted: " + counterLines(metrics));
 
     // The latency histogram has an exemplar of a traced call.
     assertTrue(
@@ -275,6 +307,17 @@ class TracingIT {
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     return r.body();
+  }
+
+  static List<String> counterLines(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("scorer_tracing_spans_total")).toList();
+  }
+
+  static double counted(String metrics, String decision) {
+    return counterLines(metrics).stream()
+        .filter(l -> l.contains("decision=\"" + decision + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .sum();
   }
 
   static List<Span> inTrace(List<Span> spans, String trace) {
