@@ -1,30 +1,35 @@
-# JVM image: Maven builds the Quarkus fast-jar, a JRE runs it as a non-root user (docs/OPERATIONS.md).
+# JVM image: Maven builds the Quarkus application for Java 17 in the AOT jar layout; a Java 25 JRE runs
+# it as a non-root user, from an AOT cache trained in this image (docs/OPERATIONS.md, "Start-up").
 #   docker build -t credit-scorer:0.1.0 .
 #   docker run --rm -p 8080:8080 -p 9000:9000 credit-scorer:0.1.0
 # Models are baked in at /app/models; serve others by mounting a repository over it:
 #   docker run --rm -p 8080:8080 -v "$PWD/models:/app/models:ro" credit-scorer:0.1.0
-# Native variant: Dockerfile.native. DockerfileTest checks this file against the project.
+# (The cache was trained with the baked-in models: other models start correctly, a little less fast.)
+# Native variant: Dockerfile.native. DockerfileTest and ImageLayoutIT check this file against the project.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
-RUN mvn -B -q package -Dmaven.test.skip=true
+# The test classes hold the AOT training workload (delivery.AotTraining), run by the runtime stage.
+RUN mvn -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+    && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/training.classpath
 
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:25-jre-noble
 RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin scorer \
     && mkdir -p /var/log/credit-scorer && chown 10001:10001 /var/log/credit-scorer
 WORKDIR /app
-# The fast-jar in layers, least often changed first: dependencies, then the application. Owned by
+# The application in layers, least often changed first: dependencies, then the application. Owned by
 # root: the service reads /app and writes only to its volumes.
 COPY --from=build /src/target/quarkus-app/lib/ /app/lib/
 COPY --from=build /src/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
 COPY --from=build /src/target/quarkus-app/app/ /app/app/
 COPY --from=build /src/target/quarkus-app/quarkus/ /app/quarkus/
+# ONNX Runtime's native libraries, unpacked by the build: loaded in place, not unpacked into /tmp.
+COPY --from=build /src/target/quarkus-app/native/ /app/native/
 COPY models/ /app/models/
 # The embedded feature-store snapshot (applicants A0000..A0999, scorer.features.snapshot).
 COPY data/applicants.jsonl /app/data/applicants.jsonl
-USER 10001
 EXPOSE 8080 9000 9090
 # G1 with a short pause goal: in a pod with less than 2 CPUs or 1792 MiB the JVM would pick the serial
 # collector, whose full collections stop the service (docs/BENCHMARKS.md, "Load tests and soak").
@@ -37,6 +42,18 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
     SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback \
     QUARKUS_LOG_CONSOLE_JSON_ENABLED=true
-# What the service writes: the audit log and the decision store; ONNX Runtime's unpacked libraries.
+# The AOT cache (JEP 483, 514: classes loaded and linked ahead of time), trained here and not in
+# the build stage because a cache fits only the JVM build that made it. The training starts the service
+# from /app as the ENTRYPOINT does, with JAVA_OPTS, drives credit, V2 and gRPC calls through it, stops
+# it (the JVM writes app.aot) and checks the cache with -XX:AOTMode=on. Its client is mounted from the
+# build stage, not copied into the image.
+RUN --mount=type=bind,from=build,source=/src/target,target=/build \
+    --mount=type=bind,from=build,source=/root/.m2,target=/root/.m2 \
+    java -cp "/build/test-classes:/build/classes:$(cat /build/training.classpath)" \
+      io.creditscorer.delivery.AotTraining /app app.aot $JAVA_OPTS
+USER 10001
+# What the service writes: the audit log and the decision store; temporary files.
 VOLUME ["/var/log/credit-scorer", "/tmp"]
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
+# Run from /app as trained; -XX:AOTMode=on: a cache the JVM cannot use stops the start instead of
+# leaving it slow unnoticed.
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -XX:AOTCache=app.aot -XX:AOTMode=on -jar quarkus-run.jar"]

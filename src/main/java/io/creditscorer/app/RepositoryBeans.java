@@ -29,6 +29,22 @@ public class RepositoryBeans {
     Gauge.builder("scorer.models.ready", repository, r -> r.isReady() ? 1 : 0)
         .description("1 once every model has loaded and warmed up")
         .register(registry);
+    // Loading starts as soon as the repository exists, on a thread of its own, so it overlaps the
+    // rest of start-up (the gRPC server, the OpenAPI document, the meters) on another core; the
+    // start-up observer's loadAll (RepositoryPoller) waits for it, so nothing serves before.
+    Thread preload =
+        new Thread(
+            () -> {
+              try {
+                repository.loadAll();
+              } catch (RuntimeException e) {
+                // The start-up observer's loadAll meets the same problem and stops the start with
+                // it.
+              }
+            },
+            "model-preload");
+    preload.setDaemon(true);
+    preload.start();
     return repository;
   }
 

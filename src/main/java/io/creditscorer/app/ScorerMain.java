@@ -2,6 +2,7 @@ package io.creditscorer.app;
 
 import io.creditscorer.base.RedisUrls;
 import io.creditscorer.features.FeatureLoader;
+import io.creditscorer.inference.NativeLibraries;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ public class ScorerMain {
     if (args.length > 0 && args[0].equals("load-features")) {
       System.exit(loadFeatures(Arrays.copyOfRange(args, 1, args.length)));
     }
+    NativeLibraries.preferUnpacked();
     Quarkus.run(args);
   }
 

@@ -86,9 +86,12 @@ class DockerfileTest {
     String release = pomElement("maven.compiler.release");
     assertTrue(build.from().contains("temurin-" + release), build.from());
     assertTrue(build.last("RUN").matches("mvn .*package.*"), build.last("RUN"));
+    assertTrue(build.last("RUN").contains("-Dquarkus.package.jar.type=aot-jar"), "AOT jar layout");
+    Matcher runtime = Pattern.compile("eclipse-temurin:(\\d+)-jre-.*").matcher(run.from());
+    assertTrue(runtime.matches(), "a JRE, not a JDK: " + run.from());
     assertTrue(
-        run.from().matches("eclipse-temurin:" + release + "-jre.*"),
-        "a JRE, not a JDK: " + run.from());
+        Integer.parseInt(runtime.group(1)) >= Math.max(25, Integer.parseInt(release)),
+        "a Java that runs the " + release + " classes and takes an AOT cache: " + run.from());
 
     assertRunsAsThePodsUser(run);
     assertExposesTheConfiguredPorts(run);
@@ -97,12 +100,33 @@ class DockerfileTest {
     assertTrue(
         Files.readString(Path.of("README.md"))
             .contains("java -jar target/quarkus-app/quarkus-run.jar"));
-    for (String part : List.of("lib/", "app/", "quarkus/", "quarkus-run.jar")) {
+    for (String part : List.of("lib/", "app/", "quarkus/", "native/", "quarkus-run.jar")) {
       assertTrue(
           run.all("COPY").stream().anyMatch(c -> c.contains("/target/quarkus-app/" + part)), part);
     }
     String jar = run.copyDestination("/src/target/quarkus-app/quarkus-run.jar");
-    assertTrue(run.last("ENTRYPOINT").contains("-jar " + jar), run.last("ENTRYPOINT"));
+    String app = Path.of(jar).getParent().toString();
+    assertEquals(app, run.last("WORKDIR"), "run from the application's folder, as trained");
+    assertTrue(
+        run.last("ENTRYPOINT").contains("-XX:AOTCache=app.aot -XX:AOTMode=on -jar quarkus-run.jar"),
+        run.last("ENTRYPOINT"));
+    // The cache is trained in this stage, into the application's folder, with the image's JVM
+    // options, before the stage turns to the unprivileged user.
+    List<String[]> steps = run.instructions();
+    int training = -1;
+    int user = -1;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i)[0].equals("RUN")
+          && steps.get(i)[1].contains(
+              AotTraining.class.getName() + " " + app + " app.aot $JAVA_OPTS")) {
+        training = i;
+      }
+      if (steps.get(i)[0].equals("USER")) {
+        user = i;
+      }
+    }
+    assertTrue(training >= 0, "the runtime stage trains the AOT cache");
+    assertTrue(training < user, "trained as root, into the root-owned application folder");
     assertModelsAndAuditLogWhereThePodsExpectThem(run);
   }
 

@@ -320,7 +320,41 @@ class ImageLayoutIT {
       for (JsonNode part : JSON.readTree(run.last("ENTRYPOINT"))) {
         entrypoint.add(inRoot(root, part.asText()));
       }
-      return new Image(root, workdir, env, user, entrypoint, volumes, javaHome(run.from()));
+      String javaHome = javaHome(run.from());
+      if (run.all("RUN").stream().anyMatch(r -> r.contains(AotTraining.class.getName()))) {
+        train(in(root, workdir), env, javaHome);
+      }
+      return new Image(root, workdir, env, user, entrypoint, volumes, javaHome);
+    }
+
+    /**
+     * The runtime stage's AOT training, as its RUN line runs it: the image's Java, its environment
+     * and {@code JAVA_OPTS}, as root, the cache written into the application's folder (a shorter
+     * workload than the image's: the cache's use is what is checked here, not its quality).
+     */
+    static void train(Path app, Map<String, String> env, String javaHome) throws Exception {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  javaHome + "/bin/java",
+                  "-Daot.training.seconds=2",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  AotTraining.class.getName(),
+                  app.toString(),
+                  "app.aot"));
+      for (String option : env.getOrDefault("JAVA_OPTS", "").split("\\s+")) {
+        if (!option.isEmpty()) {
+          command.add(option);
+        }
+      }
+      Path log = Files.createTempFile("aot-training", ".log");
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process training = pb.start();
+      assertTrue(training.waitFor(5, TimeUnit.MINUTES), "the AOT training did not end; see " + log);
+      assertEquals(0, training.exitValue(), Files.readString(log));
     }
 
     /**
