@@ -279,6 +279,7 @@ public final class AotTraining {
       c.add("-Dquarkus.grpc.server.port=" + grpc);
       c.add("-Dquarkus.management.port=" + management);
       c.add("-Dscorer.repository.poll-interval=0s");
+      c.add("-Dquarkus.shutdown.delay=0s"); // no load balancer to drain: stop at once
       c.add("-Dscorer.audit.path=" + state.resolve("audit/decisions.log"));
       c.add("-Dscorer.feedback.store.path=" + state.resolve("feedback"));
       c.addAll(List.of("-jar", "quarkus-run.jar"));
