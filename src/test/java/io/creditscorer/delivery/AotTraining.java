@@ -1,8 +1,6 @@
 package io.creditscorer.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.creditscorer.PackagedService;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
 import io.creditscorer.api.grpc.credit.ScoreRequest;
@@ -211,16 +209,11 @@ public final class AotTraining {
                           String.format("A%04d", Math.floorMod(id.hashCode(), 1000)))))));
       post("/v2/models/credit-risk/infer", v2Json);
       get("/v2/models/credit-risk");
-      Struct.Builder struct = Struct.newBuilder();
-      applicant.forEach(
-          (k, v) ->
-              struct.putFields(
-                  k,
-                  v instanceof Number n
-                      ? Value.newBuilder().setNumberValue(n.doubleValue()).build()
-                      : Value.newBuilder().setStringValue(v.toString()).build()));
       credit.score(
-          ScoreRequest.newBuilder().setRequestId(id + "-grpc").addApplicants(struct).build());
+          ScoreRequest.newBuilder()
+              .setRequestId(id + "-grpc")
+              .addApplicants(CreditApiTest.struct(applicant))
+              .build());
       v2.modelInfer(v2Grpc);
       v2.modelMetadata(ModelMetadataRequest.newBuilder().setName("credit-risk").build());
       get("/q/health/ready");

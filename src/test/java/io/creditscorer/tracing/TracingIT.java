@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.creditscorer.PackagedService;
 import io.creditscorer.PrometheusServer;
 import io.creditscorer.api.grpc.credit.CreditScoringGrpc;
@@ -127,7 +125,7 @@ class TracingIT {
                 ScoreRequest.newBuilder()
                     .setRequestId(requestId + "-grpc")
                     .setModelVersion("2")
-                    .addApplicants(struct(applicant))
+                    .addApplicants(CreditApiTest.struct(applicant))
                     .build());
       } finally {
         channel.shutdownNow();
@@ -282,18 +280,6 @@ class TracingIT {
     } finally {
       prometheus.close();
     }
-  }
-
-  static Struct struct(Map<String, Object> applicant) {
-    Struct.Builder s = Struct.newBuilder();
-    applicant.forEach(
-        (k, v) ->
-            s.putFields(
-                k,
-                v instanceof Number n
-                    ? Value.newBuilder().setNumberValue(n.doubleValue()).build()
-                    : Value.newBuilder().setStringValue((String) v).build()));
-    return s.build();
   }
 
   static String openMetrics(PackagedService service) throws Exception {

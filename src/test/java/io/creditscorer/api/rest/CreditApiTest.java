@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.creditscorer.Management;
 import io.creditscorer.TestRepositoryResource;
 import io.creditscorer.decision.ScoreScale;
@@ -55,6 +57,19 @@ public class CreditApiTest {
     a.put("num_dependents", 1);
     a.put("own_telephone", "yes");
     return a;
+  }
+
+  /** An applicant as the gRPC credit API takes it: a Struct of the same fields. */
+  public static Struct struct(Map<String, Object> applicant) {
+    Struct.Builder s = Struct.newBuilder();
+    applicant.forEach(
+        (k, v) ->
+            s.putFields(
+                k,
+                v instanceof Number n
+                    ? Value.newBuilder().setNumberValue(n.doubleValue()).build()
+                    : Value.newBuilder().setStringValue(v.toString()).build()));
+    return s.build();
   }
 
   static ValidatableResponse score(String path, Object body) {
