@@ -36,8 +36,11 @@ EXPOSE 8080 9000 9090
 # Out of memory, the process exits and Kubernetes restarts it: a JVM that limps on after an
 # OutOfMemoryError may have lost any thread, so it must not keep answering. Half the container's memory
 # for the heap: the rest holds the JVM's non-heap memory and ONNX Runtime with a quarter to spare
-# (docs/CAPACITY.md, "Memory").
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
+# (docs/CAPACITY.md, "Memory"). Native memory freed by the JIT compilers' peaks and by ONNX Runtime
+# goes back to the system: glibc keeps what a thread frees in that thread's arena, so the JVM trims the
+# native heap each second and two arenas serve all threads.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
+    MALLOC_ARENA_MAX=2 \
     SCORER_REPOSITORY_PATH=/app/models \
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
     SCORER_FEEDBACK_STORE_PATH=/var/log/credit-scorer/feedback \

@@ -15,6 +15,10 @@
 # it). ab-bench.sh sets it per configuration to compare two builds; relative to the repository root.
 : "${SERVICE_JAR:=target/quarkus-app/quarkus-run.jar}"
 
+dockerfile_env() { # NAME -> the value the Dockerfile's ENV gives NAME (empty if none)
+  sed -n "s/^\(ENV\)\{0,1\} *$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}.*/\2/p" Dockerfile | sed 's/ *\\$//' | head -1
+}
+
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT

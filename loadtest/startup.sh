@@ -8,11 +8,13 @@
 #   jdk17      the fast-jar (mvn package) on Java 17, as the README runs it
 #   jdk25      the AOT jar layout (mvn -Paot package) on Java 25, without its cache
 #   jdk25-aot  the same with -XX:AOTCache=app.aot (-XX:AOTMode=on)
-# Last, per set-up of MEMORY_SETUPS (default jdk25-aot), resident memory after MEMORY_LOAD (60s) of credit
-# load at concurrency 32 with the Dockerfile's JAVA_OPTS, MEMORY_OPTS and -XX:MaxRAM=$MEMORY_LIMIT (512m).
-# Usage: loadtest/startup.sh   (RUNS=5, WARMUP_SECONDS=10, SETUPS="jdk17 jdk25 jdk25-aot",
-#   JAVA17_HOME, JAVA25_HOME (default: the first /usr/lib/jvm/*-25-*), BUILD=0 to use the builds in
-#   $OUT/fast-jar and $OUT/aot-jar as they are)
+# Last, per set-up of MEMORY_SETUPS (default jdk25-aot), MEMORY_RUNS (3) times: resident memory and req/s
+# after MEMORY_LOAD (60s) of credit load at concurrency 32 with the Dockerfile's JAVA_OPTS and
+# MALLOC_ARENA_MAX (the environment's, if set there, even empty), MEMORY_OPTS and
+# -XX:MaxRAM=$MEMORY_LIMIT (512m).
+# Usage: loadtest/startup.sh   (RUNS=5, WARMUP_SECONDS=10, SETUPS="jdk17 jdk25 jdk25-aot" (empty: only
+#   the memory phase), JAVA17_HOME, JAVA25_HOME (default: the first /usr/lib/jvm/*-25-*), BUILD=0 to use
+#   the builds in $OUT/fast-jar and $OUT/aot-jar as they are)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-target/bench-startup}"
@@ -20,8 +22,8 @@ mkdir -p "$OUT"
 . loadtest/lib.sh
 : "${RUNS:=5}"
 : "${WARMUP_SECONDS:=10}"
-: "${SETUPS:=jdk17 jdk25 jdk25-aot}"
-: "${MEMORY_SETUPS:=jdk25-aot}" "${MEMORY_LIMIT:=512m}" "${MEMORY_LOAD:=60s}" "${MEMORY_OPTS:=}"
+: "${SETUPS=jdk17 jdk25 jdk25-aot}" "${MEMORY_SETUPS=jdk25-aot}" "${MEMORY_RUNS:=3}"
+: "${MEMORY_LIMIT:=512m}" "${MEMORY_LOAD:=60s}" "${MEMORY_OPTS:=}"
 : "${JAVA17_HOME:=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 : "${JAVA25_HOME:=$(ls -d /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
 require_tools
@@ -100,21 +102,28 @@ for name in $SETUPS; do
   echo "setup=$name first_seconds_rps=$(echo $rates | tr ' ' ',')" | tee -a "$OUT/startup.txt"
 done
 
-# Resident memory after a minute of load, as a pod runs: the Dockerfile's JAVA_OPTS (plus MEMORY_OPTS) in
-# a container of MEMORY_LIMIT (emulated with -XX:MaxRAM), credit version 2 at concurrency 32.
-DOCKER_OPTS=$(sed -n 's/^ENV JAVA_OPTS="\([^"]*\)".*/\1/p' Dockerfile)
+# Resident memory after a minute of load, as a pod runs: the Dockerfile's JAVA_OPTS (plus MEMORY_OPTS) and
+# MALLOC_ARENA_MAX in a container of MEMORY_LIMIT (emulated with -XX:MaxRAM), credit version 2 at
+# concurrency 32.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX-$(dockerfile_env MALLOC_ARENA_MAX)}"
 for name in $MEMORY_SETUPS; do
   setup "$name"
-  OPTS="$OPTS $DOCKER_OPTS -XX:MaxRAM=$MEMORY_LIMIT $MEMORY_OPTS"
-  echo "== $name: resident after $MEMORY_LOAD of credit load at concurrency 32 ($OPTS)"
-  launch
-  until_ready
-  taskset -p -c "$SERVER_CPU" "$SERVICE_PID" >/dev/null
-  BODY=loadtest/bodies/credit-score.json taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$MEMORY_LOAD" \
-    -s loadtest/wrk/post.lua "http://127.0.0.1:$SERVICE_PORT/v1/credit/score?version=2" | grep RESULT
-  rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$SERVICE_PID/status")
-  stop_service
-  echo "setup=$name memory_limit=$MEMORY_LIMIT resident_after_load_mb=$rss" | tee -a "$OUT/startup.txt"
+  OPTS="$OPTS $(dockerfile_env JAVA_OPTS) -XX:MaxRAM=$MEMORY_LIMIT $MEMORY_OPTS"
+  for run in $(seq 1 "$MEMORY_RUNS"); do
+    echo "== $name: resident after $MEMORY_LOAD of credit load at concurrency 32" \
+      "(MALLOC_ARENA_MAX='$MALLOC_ARENA_MAX' $OPTS)"
+    launch
+    until_ready
+    taskset -p -c "$SERVER_CPU" "$SERVICE_PID" >/dev/null
+    rps=$(BODY=loadtest/bodies/credit-score.json taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$MEMORY_LOAD" \
+      -s loadtest/wrk/post.lua "http://127.0.0.1:$SERVICE_PORT/v1/credit/score?version=2" |
+      grep -o ' rps=[0-9]*' | cut -d= -f2)
+    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$SERVICE_PID/status")
+    hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$SERVICE_PID/status")
+    stop_service
+    echo "setup=$name run=$run memory_limit=$MEMORY_LIMIT resident_after_load_mb=$rss peak_mb=$hwm rps=$rps" |
+      tee -a "$OUT/startup.txt"
+  done
 done
 
 echo "== summary (medians over $RUNS starts; req/s in each of the first $WARMUP_SECONDS s after ready)"

@@ -13,8 +13,9 @@ OUT=${OUT:-target/memory-budget}
 mkdir -p "$OUT"
 source loadtest/lib.sh
 require_tools
-OPTS=$(sed -n 's/^ENV JAVA_OPTS="\([^"]*\)".*/\1/p' Dockerfile)
+OPTS=$(dockerfile_env JAVA_OPTS)
 [ -n "$OPTS" ] || { echo "error: no JAVA_OPTS in the Dockerfile" >&2; exit 1; }
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX-$(dockerfile_env MALLOC_ARENA_MAX)}"
 # shellcheck disable=SC2086
 JVM_OPTS="$OPTS -XX:MaxRAM=$LIMIT -XX:NativeMemoryTracking=summary" start_service
 PID=$SERVICE_PID

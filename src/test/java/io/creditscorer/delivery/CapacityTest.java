@@ -49,6 +49,25 @@ class CapacityTest {
     }
   }
 
+  /**
+   * Native memory the process frees goes back to the system (docs/CAPACITY.md, "A 512 MiB
+   * container"): the JVM trims glibc's heap periodically and glibc keeps few arenas, so freed peaks
+   * (the JIT compilers', ONNX Runtime's) do not stay resident in one arena per thread.
+   */
+  @Test
+  void theImageReturnsFreedNativeMemory() throws Exception {
+    var env =
+        DockerfileTest.parse(Path.of("Dockerfile")).stream()
+            .reduce((a, b) -> b)
+            .orElseThrow()
+            .env();
+    Matcher trim =
+        Pattern.compile("-XX:TrimNativeHeapInterval=(\\d+)").matcher(env.get("JAVA_OPTS"));
+    assertTrue(trim.find() && Long.parseLong(trim.group(1)) > 0, env.get("JAVA_OPTS"));
+    String arenas = env.get("MALLOC_ARENA_MAX");
+    assertTrue(arenas != null && arenas.matches("[1-9][0-9]*"), "MALLOC_ARENA_MAX: " + arenas);
+  }
+
   /** A figure of the memory table ({@code | label ... | MiB |}). */
   static double measured(String capacity, String label) {
     Matcher m =
