@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,7 @@ class CapacityTest {
     double nonHeap = measured(capacity, "JVM non-heap");
     double outside = measured(capacity, "outside the JVM's accounting");
     double peak = measured(capacity, "peak resident");
-    String javaOpts =
-        DockerfileTest.parse(Path.of("Dockerfile")).stream()
-            .reduce((a, b) -> b)
-            .orElseThrow()
-            .env()
-            .get("JAVA_OPTS");
+    String javaOpts = imageEnv().get("JAVA_OPTS");
     assertTrue(javaOpts.contains("-XX:+ExitOnOutOfMemoryError"), javaOpts);
     Matcher pct = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(javaOpts);
     assertTrue(pct.find(), "the heap is sized from the container: " + javaOpts);
@@ -56,16 +52,20 @@ class CapacityTest {
    */
   @Test
   void theImageReturnsFreedNativeMemory() throws Exception {
-    var env =
-        DockerfileTest.parse(Path.of("Dockerfile")).stream()
-            .reduce((a, b) -> b)
-            .orElseThrow()
-            .env();
+    Map<String, String> env = imageEnv();
     Matcher trim =
         Pattern.compile("-XX:TrimNativeHeapInterval=(\\d+)").matcher(env.get("JAVA_OPTS"));
     assertTrue(trim.find() && Long.parseLong(trim.group(1)) > 0, env.get("JAVA_OPTS"));
     String arenas = env.get("MALLOC_ARENA_MAX");
     assertTrue(arenas != null && arenas.matches("[1-9][0-9]*"), "MALLOC_ARENA_MAX: " + arenas);
+  }
+
+  /** The runtime stage's (the Dockerfile's last stage's) environment. */
+  static Map<String, String> imageEnv() throws Exception {
+    return DockerfileTest.parse(Path.of("Dockerfile")).stream()
+        .reduce((a, b) -> b)
+        .orElseThrow()
+        .env();
   }
 
   /** A figure of the memory table ({@code | label ... | MiB |}). */
