@@ -14,7 +14,8 @@
 # -XX:MaxRAM=$MEMORY_LIMIT (512m).
 # Usage: loadtest/startup.sh   (RUNS=5, WARMUP_SECONDS=10, SETUPS="jdk17 jdk25 jdk25-aot" (empty: only
 #   the memory phase), JAVA17_HOME, JAVA25_HOME (default: the first /usr/lib/jvm/*-25-*), BUILD=0 to use
-#   the builds in $OUT/fast-jar and $OUT/aot-jar as they are)
+#   the builds in $OUT/fast-jar and $OUT/aot-jar as they are, START_OPTS: more JVM options for every
+#   start, e.g. authentication and tracing on, with AUTHORIZATION for the load's requests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-target/bench-startup}"
@@ -23,7 +24,7 @@ mkdir -p "$OUT"
 : "${RUNS:=5}"
 : "${WARMUP_SECONDS:=10}"
 : "${SETUPS=jdk17 jdk25 jdk25-aot}" "${MEMORY_SETUPS=jdk25-aot}" "${MEMORY_RUNS:=3}"
-: "${MEMORY_LIMIT:=512m}" "${MEMORY_LOAD:=60s}" "${MEMORY_OPTS:=}"
+: "${MEMORY_LIMIT:=512m}" "${MEMORY_LOAD:=60s}" "${MEMORY_OPTS:=}" "${START_OPTS:=}"
 : "${JAVA17_HOME:=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 : "${JAVA25_HOME:=$(ls -d /usr/lib/jvm/*-25-* 2>/dev/null | head -1)}"
 require_tools
@@ -55,7 +56,7 @@ setup() { # name -> APP (folder), JAVA, OPTS
 launch() { # started from the application's folder, as a cache must be
   rm -rf "$STATE"
   # shellcheck disable=SC2086 # OPTS holds several options: split on purpose
-  (cd "$APP" && exec "$JAVA" $OPTS -Dquarkus.http.port="$SERVICE_PORT" \
+  (cd "$APP" && exec "$JAVA" $OPTS $START_OPTS -Dquarkus.http.port="$SERVICE_PORT" \
     -Dquarkus.grpc.server.port="$SERVICE_GRPC_PORT" -Dquarkus.management.port="$SERVICE_MANAGEMENT_PORT" \
     -Dscorer.repository.path="$ROOT/models" -Dscorer.features.snapshot="$ROOT/data/applicants.jsonl" \
     -Dscorer.feedback.store.path="$STATE/feedback" -Dscorer.audit.path="$STATE/audit/decisions.log" \
