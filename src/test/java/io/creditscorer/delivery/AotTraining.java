@@ -10,8 +10,13 @@ import io.creditscorer.api.grpc.v2.ModelInferRequest;
 import io.creditscorer.api.grpc.v2.ModelInferRequest.InferInputTensor;
 import io.creditscorer.api.grpc.v2.ModelMetadataRequest;
 import io.creditscorer.api.rest.CreditApiTest;
+import io.creditscorer.security.Roles;
+import io.creditscorer.security.TestKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -40,6 +47,10 @@ import java.util.stream.Stream;
  * SIGTERM, when the JVM writes the cache. The cache is then checked by a start with {@code
  * -XX:AOTMode=on}, which refuses to start on a cache it cannot use.
  *
+ * <p>The training runs with authentication on, as every deployment does ({@code
+ * scorer.auth.enabled}), its calls carrying a bearer token of a key made for the run: so the
+ * security stack's classes are in the cache too.
+ *
  * <p>Run by {@code mvn -Paot package -DskipTests} with {@code JAVA_HOME} at a JDK 25 (the Java that
  * runs Maven is the one trained: a cache fits only the JVM build that made it), and in the image's
  * runtime stage by the Dockerfile.
@@ -52,6 +63,8 @@ import java.util.stream.Stream;
 public final class AotTraining {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String ISSUER = "aot-training";
+  static final String AUDIENCE = "credit-scorer";
 
   private AotTraining() {}
 
@@ -60,6 +73,8 @@ public final class AotTraining {
       System.err.println("usage: AotTraining APP_DIR CACHE_FILE [JVM option ...]");
       System.exit(2);
     }
+    // The token builder logs through JBoss Logging: its log manager from the start, as in Quarkus.
+    System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
     Path app = Path.of(args[0]).toAbsolutePath();
     String cache = args[1];
     List<String> options = Arrays.asList(args).subList(2, args.length);
@@ -67,8 +82,24 @@ public final class AotTraining {
     Path state = Files.createTempDirectory("aot-training");
     Files.deleteIfExists(app.resolve(cache));
 
+    KeyPair signer = TestKeys.rsa();
+    Path publicKey = Files.writeString(state.resolve("token-key.pem"), TestKeys.publicPem(signer));
+    String token =
+        Jwt.issuer(ISSUER)
+            .audience(AUDIENCE)
+            .subject("aot-training")
+            .groups(Roles.SCORER)
+            .expiresAt(Instant.now().plus(length).plus(Duration.ofMinutes(10)))
+            .sign(signer.getPrivate());
+
     List<String> record = new ArrayList<>(options);
     record.add("-XX:AOTCacheOutput=" + cache);
+    record.addAll(
+        List.of(
+            "-Dscorer.auth.enabled=true",
+            "-Dmp.jwt.verify.publickey.location=" + publicKey,
+            "-Dmp.jwt.verify.issuer=" + ISSUER,
+            "-Dmp.jwt.verify.audiences=" + AUDIENCE));
     // Classes loaded and linked, without the training's method profiles (JEP 515): replayed at
     // start, they made this service warm up more slowly under a credit load, not faster
     // (docs/BENCHMARKS.md, "Start-up and footprint").
@@ -76,7 +107,7 @@ public final class AotTraining {
     Service trained = new Service(app, state, record).start();
     int calls;
     try {
-      calls = workload(trained, length);
+      calls = workload(trained, token, length);
     } catch (Exception e) {
       trained.kill();
       throw e;
@@ -109,10 +140,16 @@ public final class AotTraining {
     return exit == 0 || exit == 143;
   }
 
-  /** Two callers, each cycling through every kind of call for {@code length}. */
-  static int workload(Service service, Duration length) throws Exception {
+  /** Two callers, each cycling through every kind of call for {@code length} with {@code token}. */
+  static int workload(Service service, String token, Duration length) throws Exception {
+    Metadata bearer = new Metadata();
+    bearer.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", service.grpc).usePlaintext().build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", service.grpc)
+            .usePlaintext()
+            .intercept(MetadataUtils.newAttachHeadersInterceptor(bearer))
+            .build();
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       long until = System.nanoTime() + length.toNanos();
@@ -122,7 +159,7 @@ public final class AotTraining {
         done.add(
             callers.submit(
                 () -> {
-                  Calls calls = new Calls(service, channel);
+                  Calls calls = new Calls(service, channel, token);
                   int n = 0;
                   while (System.nanoTime() < until) {
                     n += calls.round(caller + "-" + n);
@@ -145,14 +182,16 @@ public final class AotTraining {
   static final class Calls {
 
     private final Service service;
+    private final String authorization;
     private final HttpClient http = HttpClient.newHttpClient();
     private final CreditScoringGrpc.CreditScoringBlockingStub credit;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub v2;
     private final String v2Json;
     private final ModelInferRequest v2Grpc;
 
-    Calls(Service service, ManagedChannel channel) throws IOException {
+    Calls(Service service, ManagedChannel channel, String token) throws IOException {
       this.service = service;
+      this.authorization = "Bearer " + token;
       this.credit = CreditScoringGrpc.newBlockingStub(channel);
       this.v2 = GRPCInferenceServiceGrpc.newBlockingStub(channel);
       List<Float> row = new ArrayList<>();
@@ -227,6 +266,7 @@ public final class AotTraining {
           http.send(
               HttpRequest.newBuilder(service.uri(path))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", authorization)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString()));
@@ -236,7 +276,10 @@ public final class AotTraining {
       check(
           path,
           http.send(
-              HttpRequest.newBuilder(service.uri(path)).GET().build(),
+              HttpRequest.newBuilder(service.uri(path))
+                  .header("Authorization", authorization)
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.ofString()));
     }
 
