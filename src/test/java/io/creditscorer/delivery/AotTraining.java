@@ -14,8 +14,6 @@ import io.creditscorer.security.Roles;
 import io.creditscorer.security.TestKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.net.URI;
@@ -142,14 +140,8 @@ public final class AotTraining {
 
   /** Two callers, each cycling through every kind of call for {@code length} with {@code token}. */
   static int workload(Service service, String token, Duration length) throws Exception {
-    Metadata bearer = new Metadata();
-    bearer.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", service.grpc)
-            .usePlaintext()
-            .intercept(MetadataUtils.newAttachHeadersInterceptor(bearer))
-            .build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", service.grpc).usePlaintext().build();
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       long until = System.nanoTime() + length.toNanos();
@@ -192,8 +184,8 @@ public final class AotTraining {
     Calls(Service service, ManagedChannel channel, String token) throws IOException {
       this.service = service;
       this.authorization = "Bearer " + token;
-      this.credit = CreditScoringGrpc.newBlockingStub(channel);
-      this.v2 = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+      this.credit = TestKeys.withBearer(CreditScoringGrpc.newBlockingStub(channel), token);
+      this.v2 = TestKeys.withBearer(GRPCInferenceServiceGrpc.newBlockingStub(channel), token);
       List<Float> row = new ArrayList<>();
       for (int i = 0; i < 55; i++) {
         row.add((i % 3) / 2f);

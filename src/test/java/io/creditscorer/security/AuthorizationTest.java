@@ -23,7 +23,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.AbstractStub;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.junit.QuarkusTest;
@@ -398,15 +397,6 @@ class AuthorizationTest {
     return new ObjectMapper().readTree(body).path("results").path(0);
   }
 
-  static <S extends AbstractStub<S>> S as(S stub, String token) {
-    if (token == null) {
-      return stub;
-    }
-    Metadata m = new Metadata();
-    m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
-  }
-
   static Status.Code code(Runnable call) {
     try {
       call.run();
@@ -583,7 +573,7 @@ class AuthorizationTest {
     try {
       var credit = CreditScoringGrpc.newBlockingStub(channel);
       var answer =
-          as(credit, token(Set.of(Roles.SCORER, Roles.AUDITOR)))
+          TestKeys.withBearer(credit, token(Set.of(Roles.SCORER, Roles.AUDITOR)))
               .score(
                   ScoreRequest.newBuilder()
                       .setRequestId(grpcId)

@@ -120,7 +120,7 @@ class FailedAuthenticationTest {
       var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
       Runnable bad =
           () ->
-              AuthorizationTest.as(stub, BAD)
+              TestKeys.withBearer(stub, BAD)
                   .modelMetadata(ModelMetadataRequest.newBuilder().setName("credit-risk").build());
       for (int i = 0; i < LIMIT; i++) {
         assertEquals(Status.Code.UNAUTHENTICATED, AuthorizationTest.code(bad));
@@ -130,7 +130,7 @@ class FailedAuthenticationTest {
           Status.Code.RESOURCE_EXHAUSTED,
           AuthorizationTest.code(
               () ->
-                  AuthorizationTest.as(stub, good)
+                  TestKeys.withBearer(stub, good)
                       .modelMetadata(
                           ModelMetadataRequest.newBuilder().setName("credit-risk").build())));
     } finally {
