@@ -41,15 +41,32 @@ public final class PackagedService implements AutoCloseable {
   public PackagedService(Path dir, List<String> options) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.options = List.copyOf(options);
-    this.httpPort = freePort();
-    this.grpcPort = freePort();
-    this.managementPort = freePort();
+    int[] ports = freePorts(3);
+    this.httpPort = ports[0];
+    this.grpcPort = ports[1];
+    this.managementPort = ports[2];
     this.log = dir.resolve("service.log");
   }
 
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    return freePorts(1)[0];
+  }
+
+  /**
+   * Free ports, none twice: each stays bound until all are found, as two ports asked for one after
+   * the other may be the same.
+   */
+  public static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        held.add(new ServerSocket(0));
+      }
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 

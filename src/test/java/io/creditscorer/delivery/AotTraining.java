@@ -296,9 +296,10 @@ public final class AotTraining {
     private Process process;
 
     Service(Path app, Path state, List<String> options) throws IOException {
-      this.http = PackagedService.freePort();
-      this.grpc = PackagedService.freePort();
-      this.management = PackagedService.freePort();
+      int[] ports = PackagedService.freePorts(3);
+      this.http = ports[0];
+      this.grpc = ports[1];
+      this.management = ports[2];
       this.log = state.resolve("service.log");
       List<String> c = new ArrayList<>();
       c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

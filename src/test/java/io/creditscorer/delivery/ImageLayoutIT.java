@@ -76,6 +76,16 @@ class ImageLayoutIT {
       return URI.create(scheme + "://127.0.0.1:" + http + path);
     }
 
+    /** Whether the process still runs, and the end of its log: what a failure is read with. */
+    String state() throws IOException {
+      String text = Files.readString(log);
+      return (process.isAlive() ? "running" : "exited with " + process.exitValue())
+          + "; the end of "
+          + log
+          + ":\n"
+          + text.substring(Math.max(0, text.length() - 3000));
+    }
+
     @Override
     public void close() throws Exception {
       process.destroy();
@@ -190,7 +200,9 @@ class ImageLayoutIT {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
-              assertTrue(run.process().isAlive(), "the service exited; see " + run.log());
+              if (!run.process().isAlive()) {
+                throw new AssertionError("the service is " + run.state());
+              }
               return status(run, "/q/health/ready") == 200;
             });
     String requestId = "image-" + System.nanoTime();
@@ -249,7 +261,11 @@ class ImageLayoutIT {
     if (token != null) {
       r.header("Authorization", "Bearer " + token);
     }
-    return run.client().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    try {
+      return run.client().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(path + ": " + e + "; the service is " + run.state(), e);
+    }
   }
 
   static String token(Set<String> roles, String subject) {
@@ -366,8 +382,9 @@ class ImageLayoutIT {
       List<String> open = new ArrayList<>(volumes);
       open.addAll(writable);
       readOnlyOutside(root, open);
-      int http = PackagedService.freePort();
-      int management = PackagedService.freePort();
+      int[] ports = PackagedService.freePorts(3);
+      int http = ports[0];
+      int management = ports[2];
       List<String> command = new ArrayList<>();
       if ("root".equals(System.getProperty("user.name"))) {
         command.addAll(
@@ -391,7 +408,7 @@ class ImageLayoutIT {
       environment.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + in(root, "/tmp"));
       environment.put("QUARKUS_HTTP_PORT", Integer.toString(http));
       environment.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(http));
-      environment.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(PackagedService.freePort()));
+      environment.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(ports[1]));
       environment.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
       environment.put("QUARKUS_SHUTDOWN_DELAY", "0s");
       Path log = Files.createTempFile("image-run", ".log");
