@@ -24,15 +24,16 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * MicroProfile JWT bearer tokens, verified once and then remembered: a token's claims are kept,
+ * MicroProfile JWT bearer tokens, verified once and then remembered: a token's identity is kept,
  * keyed by the token itself (found by its hash, matched by equality, so no other token can collide
  * with it), until the token expires or {@code scorer.auth.token-cache.max-age} passes, whichever
  * comes first, so a caller that presents the same token on every request costs one signature check,
- * not one per request. The claims hold the token anyway, so a digest of it as the key would hide
- * nothing and cost a SHA-256 per request. Verification itself is MicroProfile JWT's ({@code
- * mp.jwt.verify.*}): issuer, audience, algorithm, expiry and the key or JWKS. A token that fails is
- * never remembered. Ahead of MicroProfile JWT's own provider, which then sees only what this one
- * does not handle.
+ * not one per request. The identity holds the token anyway, so a digest of it as the key would hide
+ * nothing and cost a SHA-256 per request. The identity is built from the token alone, nothing of
+ * the request that brought it, so any later request may be answered with it. Verification itself is
+ * MicroProfile JWT's ({@code mp.jwt.verify.*}): issuer, audience, algorithm, expiry and the key or
+ * JWKS. A token that fails is never remembered. Ahead of MicroProfile JWT's own provider, which
+ * then sees only what this one does not handle.
  */
 @ApplicationScoped
 @Unremovable
@@ -44,8 +45,11 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
   private final Clock clock;
   private final Cache<String, Verified> cache;
 
-  /** A token's claims and when the cache lets go of them (ticker nanoseconds). */
-  private record Verified(JsonWebToken claims, long forgetAt) {}
+  /**
+   * A token's identity, ready to answer with, and when the cache lets go of it (ticker
+   * nanoseconds).
+   */
+  private record Verified(Uni<SecurityIdentity> identity, long forgetAt) {}
 
   @Inject
   public VerifiedTokens(JWTParser parser, MpJwtValidator validator, AuthSettings settings) {
@@ -113,9 +117,9 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
       return Uni.createFrom().nullItem();
     }
     String token = request.getToken().getToken();
-    Verified known = cache.getIfPresent(token);
+    Uni<SecurityIdentity> known = remembered(token);
     if (known != null) {
-      return Uni.createFrom().item(identity(known.claims(), request));
+      return known;
     }
     if (blocking) { // a remote JWKS may have to be fetched
       return context.runBlocking(() -> verify(token, request));
@@ -131,6 +135,12 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
             });
   }
 
+  /** The identity of a token verified before and not yet forgotten, or null. */
+  public Uni<SecurityIdentity> remembered(String token) {
+    Verified known = cache.getIfPresent(token);
+    return known == null ? null : known.identity();
+  }
+
   private SecurityIdentity verify(String token, TokenAuthenticationRequest r) {
     JsonWebToken claims;
     try {
@@ -138,11 +148,16 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     } catch (ParseException e) {
       throw new AuthenticationFailedException(e);
     }
+    SecurityIdentity identity = identity(claims, r);
     long secondsLeft = claims.getExpirationTime() - clock.instant().getEpochSecond();
     if (secondsLeft > 0) {
-      cache.put(token, new Verified(claims, ticker.read() + TimeUnit.SECONDS.toNanos(secondsLeft)));
+      cache.put(
+          token,
+          new Verified(
+              Uni.createFrom().item(identity),
+              ticker.read() + TimeUnit.SECONDS.toNanos(secondsLeft)));
     }
-    return identity(claims, r);
+    return identity;
   }
 
   private static SecurityIdentity identity(JsonWebToken claims, TokenAuthenticationRequest r) {

@@ -1,6 +1,8 @@
 package io.creditscorer.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -100,6 +102,17 @@ class VerifiedTokensTest {
   }
 
   @Test
+  void theRestDoorFindsATokensIdentityOnlyOnceVerifiedAndUntilItExpires() {
+    VerifiedTokens tokens = tokens(Duration.ofHours(2));
+    String t = token("dave", NOW.plusSeconds(60), SIGNER);
+    assertNull(tokens.remembered(t));
+    SecurityIdentity verified = authenticate(tokens, t);
+    assertSame(verified, tokens.remembered(t).await().indefinitely());
+    nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+    assertNull(tokens.remembered(t));
+  }
+
+  @Test
   void aTokenThatFailsIsNeverRemembered() {
     VerifiedTokens tokens = tokens(Duration.ofMinutes(5));
     String forged = token("mallory", NOW.plusSeconds(3600), STRANGER);
@@ -108,5 +121,6 @@ class VerifiedTokensTest {
     }
     assertEquals(2, parsed.get());
     assertEquals(0, tokens.size());
+    assertNull(tokens.remembered(forged));
   }
 }
