@@ -38,8 +38,12 @@ EXPOSE 8080 9000 9090
 # for the heap: the rest holds the JVM's non-heap memory and ONNX Runtime with a quarter to spare
 # (docs/CAPACITY.md, "Memory"). Native memory freed by the JIT compilers' peaks and by ONNX Runtime
 # goes back to the system: glibc keeps what a thread frees in that thread's arena, so the JVM trims the
-# native heap each second and two arenas serve all threads.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
+# native heap each second and two arenas serve all threads. A fixed threshold for G1's marking cycles:
+# with its adaptive one, the decision store and caches (about 40 MB live) sat above the threshold of a
+# heap this small, so G1 marked the old generation several times a second and reclaimed nothing. That
+# spare CPU pays for a young generation capped at 32 MB and a heap shrunk after marking, which keep
+# resident memory down (docs/CAPACITY.md, "A 512 MiB container").
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:MaxNewSize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dquarkus.http.host=0.0.0.0" \
     MALLOC_ARENA_MAX=2 \
     SCORER_REPOSITORY_PATH=/app/models \
     SCORER_AUDIT_PATH=/var/log/credit-scorer/decisions.log \
