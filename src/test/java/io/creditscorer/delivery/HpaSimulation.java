@@ -45,10 +45,10 @@ public final class HpaSimulation {
           3043, 3194, 3280, 2314, 2535, 3611, 4113, 3805, 4406, 4902, 5817, 5639, 6814, 8007, 7897);
 
   /**
-   * JVM: 5 s to schedule and start the container (assumed) + 1.4 s to ready (measured median of the
+   * JVM: 5 s to schedule and start the container (assumed) + 1.2 s to ready (measured median of the
    * image's set-up, Java 25 with its AOT cache: loadtest/startup.sh, docs/BENCHMARKS.md).
    */
-  static final PodProfile JVM = new PodProfile("JVM", 5 + 1.4, POD_CAPACITY, JVM_WARMUP);
+  static final PodProfile JVM = new PodProfile("JVM", 5 + 1.2, POD_CAPACITY, JVM_WARMUP);
 
   /**
    * Native: 5 s to schedule and start (assumed, as for the JVM) + 0.5 s to ready (assumed: the
